@@ -1,0 +1,84 @@
+package bots
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// StepTimeoutDefault bounds one browser step when the session sets none.
+const StepTimeoutDefault = 30 * time.Second
+
+// Session is one run's isolated browser context and its page. A bot uses
+// it for the whole run (a logged-in session is reused within the run) and
+// the pool closes it afterwards.
+type Session struct {
+	Target      Target
+	StepTimeout time.Duration // per step; 0 means StepTimeoutDefault
+
+	page    *rod.Page
+	release func() error
+}
+
+// NewSession wraps a page; release is called once by Close.
+func NewSession(t Target, page *rod.Page, stepTimeout time.Duration, release func() error) *Session {
+	return &Session{Target: t, StepTimeout: stepTimeout, page: page, release: release}
+}
+
+// Step runs fn with the page bound to a deadline: the earlier of ctx's and
+// the step timeout. Rod calls inside fn stop when it passes. The error is
+// wrapped with the step name.
+func (s *Session) Step(ctx context.Context, name string, fn func(p *rod.Page) error) error {
+	timeout := s.StepTimeout
+	if timeout <= 0 {
+		timeout = StepTimeoutDefault
+	}
+	stepCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := fn(s.page.Context(stepCtx)); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return fmt.Errorf("bots: step %s: timed out after %s: %w", name, timeout, err)
+		}
+		return fmt.Errorf("bots: step %s: %w", name, err)
+	}
+	return nil
+}
+
+// Screenshot captures the whole page as PNG.
+func (s *Session) Screenshot(ctx context.Context) ([]byte, error) {
+	var png []byte
+	err := s.Step(ctx, "screenshot", func(p *rod.Page) error {
+		var err error
+		png, err = p.Screenshot(true, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+		return err
+	})
+	return png, err
+}
+
+// URL is the page's current address.
+func (s *Session) URL(ctx context.Context) (string, error) {
+	var u string
+	err := s.Step(ctx, "url", func(p *rod.Page) error {
+		info, err := p.Info()
+		if err != nil {
+			return err
+		}
+		u = info.URL
+		return nil
+	})
+	return u, err
+}
+
+// Close releases the session's browser context. It is safe to call twice.
+func (s *Session) Close() error {
+	if s.release == nil {
+		return nil
+	}
+	r := s.release
+	s.release = nil
+	return r()
+}

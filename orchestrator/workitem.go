@@ -1,0 +1,140 @@
+package orchestrator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// ItemKind says what a work item is.
+type ItemKind string
+
+// Work item kinds.
+const (
+	KindCodingHold ItemKind = "coding_hold"
+	KindClaimEdit  ItemKind = "claim_edit"
+)
+
+// ItemStatus is where a work item is in its lifecycle.
+type ItemStatus string
+
+// Work item statuses. The full lifecycle (transitions, review status,
+// retries) builds on these.
+const (
+	ItemNew        ItemStatus = "new"
+	ItemInProgress ItemStatus = "in_progress"
+	ItemSuccessful ItemStatus = "successful"
+	ItemFailed     ItemStatus = "failed"
+	ItemAbandoned  ItemStatus = "abandoned"
+)
+
+// WorkItem is one unit of work in a team queue, keyed naturally by the
+// portal it came from and the portal's own id for it (an account number,
+// a claim edit id).
+type WorkItem struct {
+	ID         int64
+	Queue      string
+	Portal     string
+	ExternalID string
+	Kind       ItemKind
+	Status     ItemStatus
+	Data       json.RawMessage // canonical JSON of the last observation
+	DataHash   string          // sha256 of Data, hex
+	EvidenceID int64           // evidence of the last observation; 0 if none
+	FirstRunID string
+	LastRunID  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Version    int64 // increments on every change, for optimistic concurrency
+}
+
+// Observation is what a bot read about one work item on one visit.
+type Observation struct {
+	Portal     string
+	ExternalID string
+	Kind       ItemKind
+	Queue      string
+	Data       any   // a typed record such as CodingHold; marshalled canonically
+	EvidenceID int64 // optional
+}
+
+// ItemUpsert is an observation made ready for the store: data marshalled
+// and hashed, attributed to a run.
+type ItemUpsert struct {
+	Portal     string
+	ExternalID string
+	Kind       ItemKind
+	Queue      string
+	Data       json.RawMessage
+	DataHash   string
+	EvidenceID int64
+	RunID      string
+	At         time.Time
+}
+
+// NewItemUpsert validates obs and prepares it for the store.
+func NewItemUpsert(runID string, at time.Time, obs Observation) (ItemUpsert, error) {
+	switch {
+	case obs.Portal == "":
+		return ItemUpsert{}, fmt.Errorf("%w: observation has no portal", ErrInvalid)
+	case obs.ExternalID == "":
+		return ItemUpsert{}, fmt.Errorf("%w: observation from %s has no external id", ErrInvalid, obs.Portal)
+	case obs.Kind == "":
+		return ItemUpsert{}, fmt.Errorf("%w: observation %s/%s has no kind", ErrInvalid, obs.Portal, obs.ExternalID)
+	case obs.Queue == "":
+		return ItemUpsert{}, fmt.Errorf("%w: observation %s/%s has no queue", ErrInvalid, obs.Portal, obs.ExternalID)
+	}
+	// encoding/json writes struct fields in declaration order and map keys
+	// sorted, so equal records always marshal to equal bytes.
+	data, err := json.Marshal(obs.Data)
+	if err != nil {
+		return ItemUpsert{}, fmt.Errorf("%w: observation %s/%s: %v", ErrInvalid, obs.Portal, obs.ExternalID, err)
+	}
+	sum := sha256.Sum256(data)
+	return ItemUpsert{
+		Portal:     obs.Portal,
+		ExternalID: obs.ExternalID,
+		Kind:       obs.Kind,
+		Queue:      obs.Queue,
+		Data:       data,
+		DataHash:   hex.EncodeToString(sum[:]),
+		EvidenceID: obs.EvidenceID,
+		RunID:      runID,
+		At:         at.UTC(),
+	}, nil
+}
+
+// UpsertOutcome says what an upsert did.
+type UpsertOutcome string
+
+// Upsert outcomes.
+const (
+	UpsertCreated   UpsertOutcome = "created"
+	UpsertUpdated   UpsertOutcome = "updated"
+	UpsertUnchanged UpsertOutcome = "unchanged"
+)
+
+// UpsertResult is the item after an upsert and what changed.
+type UpsertResult struct {
+	Item    WorkItem
+	Outcome UpsertOutcome
+	Changes []FieldChange
+}
+
+// ItemFilter narrows a list of work items. Zero fields match everything.
+type ItemFilter struct {
+	Queue  string
+	Portal string
+	Status ItemStatus
+	Limit  int // default 100
+	Offset int
+}
+
+// ItemCount is the number of work items in one queue and status.
+type ItemCount struct {
+	Queue  string
+	Status ItemStatus
+	Count  int
+}
