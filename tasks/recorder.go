@@ -1,0 +1,102 @@
+package tasks
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/docket-rpa/docket/monitoring"
+	"github.com/docket-rpa/docket/orchestrator"
+)
+
+// recorder applies what a bot reads during one attempt: observations are
+// upserted into the work queue (idempotent by portal and external id),
+// artefacts become evidence, and counters are written to the run row so a
+// follower sees progress.
+type recorder struct {
+	run      orchestrator.Run
+	store    orchestrator.Store
+	evidence orchestrator.EvidenceStore
+	metrics  *monitoring.Metrics
+	now      func() time.Time
+
+	mu       sync.Mutex
+	progress orchestrator.RunProgress
+}
+
+func newRecorder(run orchestrator.Run, store orchestrator.Store, ev orchestrator.EvidenceStore,
+	m *monitoring.Metrics, now func() time.Time) *recorder {
+	return &recorder{
+		run: run, store: store, evidence: ev, metrics: m, now: now,
+		// Created and updated accumulate over attempts; the rest is per attempt.
+		progress: orchestrator.RunProgress{Created: run.Created, Updated: run.Updated},
+	}
+}
+
+func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) error {
+	u, err := orchestrator.NewItemUpsert(r.run.ID, r.now(), obs)
+	if err != nil {
+		return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
+	}
+	res, err := r.store.UpsertItem(ctx, u)
+	if err != nil {
+		return fmt.Errorf("tasks: run %s: upsert %s/%s: %w", r.run.ID, obs.Portal, obs.ExternalID, err)
+	}
+	r.mu.Lock()
+	r.progress.Records++
+	switch res.Outcome {
+	case orchestrator.UpsertCreated:
+		r.progress.Created++
+	case orchestrator.UpsertUpdated:
+		r.progress.Updated++
+	default:
+		r.progress.Unchanged++
+	}
+	r.mu.Unlock()
+	r.metrics.RecordsRead.WithLabelValues(r.run.Bot).Inc()
+	r.metrics.ItemChanges.WithLabelValues(r.run.Bot, string(res.Outcome)).Inc()
+	return nil
+}
+
+func (r *recorder) Capture(ctx context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
+	c.Bot = r.run.Bot
+	c.RunID = r.run.ID
+	if c.CapturedAt.IsZero() {
+		c.CapturedAt = r.now()
+	}
+	e, err := r.evidence.Put(ctx, c)
+	if err != nil {
+		return e, fmt.Errorf("tasks: run %s: store evidence: %w", r.run.ID, err)
+	}
+	if c.Kind == orchestrator.EvidenceScreenshot {
+		r.mu.Lock()
+		r.progress.Screenshots++
+		r.mu.Unlock()
+		r.metrics.Screenshots.WithLabelValues(r.run.Bot).Inc()
+	}
+	return e, nil
+}
+
+func (r *recorder) PageRead(ctx context.Context) error {
+	r.mu.Lock()
+	r.progress.Pages++
+	r.mu.Unlock()
+	r.metrics.PagesRead.WithLabelValues(r.run.Bot).Inc()
+	return r.flush(ctx)
+}
+
+// flush writes the counters to the run row.
+func (r *recorder) flush(ctx context.Context) error {
+	p := r.snapshot()
+	if err := r.store.ReportProgress(ctx, r.run.ID, p); err != nil {
+		return fmt.Errorf("tasks: run %s: report progress: %w", r.run.ID, err)
+	}
+	return nil
+}
+
+func (r *recorder) snapshot() orchestrator.RunProgress {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.progress
+}

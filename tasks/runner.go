@@ -1,0 +1,161 @@
+package tasks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/monitoring"
+	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/hibiken/asynq"
+	"go.uber.org/zap"
+)
+
+// SessionSource hands out isolated browser sessions (bots.Pool does).
+type SessionSource interface {
+	Session(ctx context.Context, t bots.Target) (*bots.Session, error)
+}
+
+// RunnerConfig wires a Runner.
+type RunnerConfig struct {
+	Store    orchestrator.Store
+	Evidence orchestrator.EvidenceStore
+	Sessions SessionSource
+	Metrics  *monitoring.Metrics
+	Logger   *zap.Logger
+	// Bots are the configured bots by name.
+	Bots map[string]orchestrator.Bot
+	// Impls are the bot implementations by kind.
+	Impls map[string]bots.Bot
+	// Targets are the portals (with credentials) by portal key.
+	Targets map[string]bots.Target
+	// Worker names this process in run records (host:pid).
+	Worker string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Runner handles bot:run tasks.
+type Runner struct{ cfg RunnerConfig }
+
+// NewRunner validates cfg: every enabled bot needs an implementation and a
+// target.
+func NewRunner(cfg RunnerConfig) (*Runner, error) {
+	if cfg.Store == nil || cfg.Evidence == nil || cfg.Sessions == nil || cfg.Metrics == nil {
+		return nil, errors.New("tasks: runner needs a store, an evidence store, a session source and metrics")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = zap.NewNop()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	for name, b := range cfg.Bots {
+		if _, ok := cfg.Impls[b.Kind]; !ok {
+			return nil, fmt.Errorf("tasks: bot %s: no implementation of kind %q", name, b.Kind)
+		}
+		if _, ok := cfg.Targets[b.Portal]; !ok {
+			return nil, fmt.Errorf("tasks: bot %s: portal %q is not configured", name, b.Portal)
+		}
+	}
+	return &Runner{cfg: cfg}, nil
+}
+
+// Register adds the runner's handlers to mux.
+func (r *Runner) Register(mux *asynq.ServeMux) {
+	mux.HandleFunc(TypeBotRun, r.HandleBotRun)
+}
+
+// HandleBotRun runs one attempt of a bot run. A run that has already ended
+// (a duplicate delivery) is acknowledged without running again.
+func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
+	p, err := parseBotRun(t)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	log := r.cfg.Logger.With(zap.String("bot", p.Bot), zap.String("run_id", p.RunID))
+	bot, ok := r.cfg.Bots[p.Bot]
+	if !ok {
+		r.finish(ctx, log, orchestrator.Run{ID: p.RunID, Bot: p.Bot}, orchestrator.RunFailed, "bot is not configured on this worker")
+		return fmt.Errorf("tasks: bot %q is not configured: %w", p.Bot, asynq.SkipRetry)
+	}
+	run, err := r.cfg.Store.Run(ctx, p.RunID)
+	if errors.Is(err, orchestrator.ErrNotFound) {
+		// Enqueued by something that did not record it; record it now.
+		run, _, err = r.cfg.Store.CreateRun(ctx, orchestrator.Run{
+			ID: p.RunID, Bot: p.Bot, Slot: p.Slot, Status: orchestrator.RunQueued, QueuedAt: r.cfg.Now().UTC(),
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("tasks: load run %s: %w", p.RunID, err)
+	}
+	if run.Status.Done() {
+		log.Info("run already ended; acknowledging duplicate delivery", zap.String("status", string(run.Status)))
+		return nil
+	}
+	start := r.cfg.Now()
+	run, err = r.cfg.Store.StartAttempt(ctx, run.ID, r.cfg.Worker, start.UTC())
+	if err != nil {
+		return fmt.Errorf("tasks: start run %s: %w", p.RunID, err)
+	}
+	log.Info("run attempt started", zap.Int("attempt", run.Attempts))
+
+	rec := newRecorder(run, r.cfg.Store, r.cfg.Evidence, r.cfg.Metrics, r.cfg.Now)
+	runErr := r.attempt(ctx, bot, rec)
+	// Final writes must land even when the attempt's deadline has passed.
+	final := context.WithoutCancel(ctx)
+	if err := rec.flush(final); err != nil {
+		log.Error("final progress not saved", zap.Error(err))
+	}
+	elapsed := r.cfg.Now().Sub(start)
+	p2 := rec.snapshot()
+
+	if runErr == nil {
+		r.finish(final, log, run, orchestrator.RunSucceeded, "")
+		r.cfg.Metrics.RunEnded(bot.Name, monitoring.OutcomeSucceeded, elapsed, r.cfg.Now())
+		log.Info("run succeeded", zap.Int("pages", p2.Pages), zap.Int("records", p2.Records),
+			zap.Int("created", p2.Created), zap.Int("updated", p2.Updated), zap.Duration("took", elapsed))
+		return nil
+	}
+	status, outcome := orchestrator.RunRetrying, monitoring.OutcomeRetrying
+	if lastAttempt(ctx) || errors.Is(runErr, asynq.SkipRetry) {
+		status, outcome = orchestrator.RunFailed, monitoring.OutcomeFailed
+	}
+	r.finish(final, log, run, status, runErr.Error())
+	r.cfg.Metrics.RunEnded(bot.Name, outcome, elapsed, r.cfg.Now())
+	log.Warn("run attempt failed", zap.String("status", string(status)), zap.Error(runErr))
+	return runErr
+}
+
+func (r *Runner) attempt(ctx context.Context, bot orchestrator.Bot, rec *recorder) error {
+	impl := r.cfg.Impls[bot.Kind]
+	sess, err := r.cfg.Sessions.Session(ctx, r.cfg.Targets[bot.Portal])
+	if err != nil {
+		return fmt.Errorf("tasks: browser session: %w", err)
+	}
+	defer sess.Close()
+	return impl.Run(ctx, sess, rec)
+}
+
+// finish records the attempt's end in the run row and the audit log.
+func (r *Runner) finish(ctx context.Context, log *zap.Logger, run orchestrator.Run, status orchestrator.RunStatus, msg string) {
+	now := r.cfg.Now().UTC()
+	if err := r.cfg.Store.FinishAttempt(ctx, run.ID, status, msg, now); err != nil && !errors.Is(err, orchestrator.ErrNotFound) {
+		log.Error("run end not saved", zap.Error(err))
+	}
+	if _, err := r.cfg.Store.AppendAudit(ctx, orchestrator.AuditEntry{
+		At: now, Actor: orchestrator.RunActor(run.ID), Action: "run." + string(status), Subject: "bot:" + run.Bot,
+		Detail: fmt.Sprintf("attempt %d on %s", run.Attempts, r.cfg.Worker),
+	}); err != nil {
+		log.Error("audit entry not saved", zap.Error(err))
+	}
+}
+
+// lastAttempt reports whether asynq will not retry this task again.
+func lastAttempt(ctx context.Context) bool {
+	retried, ok1 := asynq.GetRetryCount(ctx)
+	max, ok2 := asynq.GetMaxRetry(ctx)
+	return ok1 && ok2 && retried >= max
+}
