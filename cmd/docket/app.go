@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/monitoring"
+	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/evidence"
+	"github.com/docket-rpa/docket/orchestrator/sqlstore"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+)
+
+// app holds what every command builds from the configuration and closes
+// what it opened, last opened first.
+type app struct {
+	cfg     Config
+	log     *zap.Logger
+	reg     *prometheus.Registry
+	metrics *monitoring.Metrics
+	stdout  io.Writer
+	closers []func()
+}
+
+func newApp(cfg Config, stdout io.Writer) (*app, error) {
+	log, err := monitoring.NewLogger(monitoring.LogConfig{Format: cfg.LogFormat, Level: cfg.LogLevel})
+	if err != nil {
+		return nil, &ConfigError{Msg: err.Error()}
+	}
+	reg := prometheus.NewRegistry()
+	m, err := monitoring.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log, reg: reg, metrics: m, stdout: stdout}, nil
+}
+
+func (a *app) onClose(f func()) { a.closers = append(a.closers, f) }
+
+// close releases everything in reverse order of opening.
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+	_ = a.log.Sync()
+}
+
+// openDB opens the system of record without migrating it.
+func (a *app) openDB(ctx context.Context) (*sqlstore.Store, error) {
+	if !strings.Contains(a.cfg.DatabaseURL, "://") {
+		if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("data_dir %s: %w", a.cfg.DataDir, err)
+		}
+	}
+	st, err := sqlstore.Open(ctx, sqlstore.Config{URL: a.cfg.DatabaseURL})
+	if err != nil {
+		return nil, err
+	}
+	a.onClose(func() { _ = st.Close() })
+	return st, nil
+}
+
+// openStore opens the system of record, applies pending migrations and
+// records the configured bots.
+func (a *app) openStore(ctx context.Context) (*sqlstore.Store, error) {
+	st, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(applied) > 0 {
+		a.log.Info("database migrated", zap.Strings("versions", applied))
+	}
+	for _, b := range a.cfg.bots() {
+		if err := st.UpsertBot(ctx, b); err != nil {
+			return nil, fmt.Errorf("record bot %s: %w", b.Name, err)
+		}
+	}
+	return st, nil
+}
+
+// redisURLDefault is the Redis every command but demo uses when none is set.
+const redisURLDefault = "redis://127.0.0.1:6379/0"
+
+// openRedis connects to url and checks it answers; errors name the
+// address with any password hidden.
+func (a *app) openRedis(ctx context.Context, url string) (redis.UniversalClient, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, &ConfigError{Msg: fmt.Sprintf("redis_url %s: %v", redactURL(url), err)}
+	}
+	rdb := redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		_ = rdb.Close()
+		return nil, fmt.Errorf("redis: connect %s: %w", redactURL(url), err)
+	}
+	a.onClose(func() { _ = rdb.Close() })
+	return rdb, nil
+}
+
+func (a *app) openEvidence(ctx context.Context, st orchestrator.Store) (*evidence.Store, error) {
+	ev, err := evidence.Open(ctx, evidence.Config{URL: a.cfg.EvidenceURL}, st)
+	if err != nil {
+		return nil, err
+	}
+	a.onClose(func() { _ = ev.Close() })
+	return ev, nil
+}
+
+// targets are the configured portals with their credentials.
+func (a *app) targets() map[string]bots.Target {
+	m := make(map[string]bots.Target, len(a.cfg.Portals))
+	for name, p := range a.cfg.Portals {
+		m[name] = bots.Target{Portal: name, BaseURL: p.URL, Username: p.Username, Password: p.Password}
+	}
+	return m
+}
+
+// listen binds addr and serves h on it until the app closes; it returns
+// the bound address (useful when addr ends in :0).
+func (a *app) listen(addr string, h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("listen %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("http server stopped", zap.String("addr", ln.Addr().String()), zap.Error(err))
+		}
+	}()
+	a.onClose(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	return ln.Addr().String(), nil
+}
+
+// opsMux serves /metrics, /healthz and /readyz.
+func (a *app) opsMux(checks map[string]monitoring.Check) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", monitoring.Handler(a.reg))
+	monitoring.NewHealth(checks).Register(mux)
+	return mux
+}
+
+func redisCheck(rdb redis.UniversalClient) monitoring.Check {
+	return func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
+}
+
+// workerName names this process in run records.
+func (a *app) workerName() string {
+	if a.cfg.Worker.Name != "" {
+		return a.cfg.Worker.Name
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/docket-rpa/docket/orchestrator"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole of Docket's configuration: defaults, then the YAML
+// file, then DOCKET_* environment variables, then flags. The annotated
+// example is deploy/docket.example.yaml.
+type Config struct {
+	DatabaseURL string `yaml:"database_url"` // default: SQLite at <data_dir>/docket.db
+	RedisURL    string `yaml:"redis_url"`    // default redis://127.0.0.1:6379/0; demo embeds Redis when unset
+	DataDir     string `yaml:"data_dir"`     // default ./docket-data
+	EvidenceURL string `yaml:"evidence_url"` // default file://<data_dir>/evidence
+	LogFormat   string `yaml:"log_format"`   // json or console; default json, console for demo
+	LogLevel    string `yaml:"log_level"`    // debug, info (default), warn, error
+	HTTPAddr    string `yaml:"http_addr"`    // web, API and /metrics of serve and demo; default 127.0.0.1:8080
+	MetricsAddr string `yaml:"metrics_addr"` // /metrics of worker (default 127.0.0.1:9091) and scheduler (127.0.0.1:9092)
+	PortalAddr  string `yaml:"portal_addr"`  // demo portals; default 127.0.0.1:8089
+
+	Worker  WorkerConfig            `yaml:"worker"`
+	Demo    DemoConfig              `yaml:"demo"`
+	Portals map[string]PortalConfig `yaml:"portals"`
+	Bots    []BotConfig             `yaml:"bots"`
+}
+
+// WorkerConfig sets up a worker's browser pool.
+type WorkerConfig struct {
+	Name         string        `yaml:"name"`          // default host:pid
+	Concurrency  int           `yaml:"concurrency"`   // browser contexts (and runs) at once; default 1
+	RecycleAfter int           `yaml:"recycle_after"` // relaunch the browser after N runs; default 50
+	ChromiumPath string        `yaml:"chromium_path"` // default: system chromium-headless-shell, then chromium
+	StepTimeout  time.Duration `yaml:"step_timeout"`  // deadline of one browser step; default 30s
+}
+
+// DemoConfig shapes the demo portals' data.
+type DemoConfig struct {
+	Seed     int64         `yaml:"seed"`     // default 1
+	Accounts int           `yaml:"accounts"` // coding-worklist accounts; default 120
+	Latency  time.Duration `yaml:"latency"`  // added to every portal request; default 0
+}
+
+// PortalConfig is where a portal is and how to log in. The password is a
+// secret: it is never logged, put in a task or shown in an error.
+type PortalConfig struct {
+	URL      string `yaml:"url"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+}
+
+// BotConfig defines one bot.
+type BotConfig struct {
+	Name       string        `yaml:"name"`
+	Kind       string        `yaml:"kind"`
+	Portal     string        `yaml:"portal"`
+	Schedule   string        `yaml:"schedule"`    // cron, five fields; empty = manual only
+	Timezone   string        `yaml:"timezone"`    // default UTC
+	MaxRetry   int           `yaml:"max_retry"`   // default 3
+	Timeout    time.Duration `yaml:"timeout"`     // default 10m
+	RetryDelay time.Duration `yaml:"retry_delay"` // default 30s
+	Enabled    *bool         `yaml:"enabled"`     // default true
+}
+
+// Portal and bot names of the built-in demo.
+const (
+	PortalCodingWorklist = "coding-worklist"
+	BotCodingHolds       = "coding-holds"
+)
+
+// defaultConfig is what Docket runs with when nothing is configured.
+func defaultConfig() Config {
+	return Config{
+		DataDir:    "docket-data",
+		LogLevel:   "info",
+		HTTPAddr:   "127.0.0.1:8080",
+		PortalAddr: "127.0.0.1:8089",
+		Worker:     WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second},
+		Demo:       DemoConfig{Seed: 1, Accounts: 120},
+		Portals: map[string]PortalConfig{
+			PortalCodingWorklist: {URL: "http://127.0.0.1:8089", Username: "coder", Password: "demo-password"},
+		},
+		Bots: []BotConfig{{
+			Name: BotCodingHolds, Kind: "coding-holds", Portal: PortalCodingWorklist,
+			Schedule: "*/15 * * * *", Timezone: "UTC",
+		}},
+	}
+}
+
+// ConfigError is a bad configuration key or value; the process exits 2.
+type ConfigError struct{ Msg string }
+
+func (e *ConfigError) Error() string { return "config: " + e.Msg }
+
+func configErrorf(format string, args ...any) error {
+	return &ConfigError{Msg: fmt.Sprintf(format, args...)}
+}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+// loadFile decodes a YAML file over cfg, rejecting unknown keys.
+func loadFile(cfg *Config, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return configErrorf("read %s: %v", path, errors.Unwrap(err))
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		var te *yaml.TypeError
+		msg := err.Error()
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			msg = unknownField.ReplaceAllString(te.Errors[0], "unknown key $1")
+		}
+		return configErrorf("%s: %s", path, strings.ReplaceAll(msg, "\n", " "))
+	}
+	return nil
+}
+
+// setting is one scalar key that the environment and flags can set.
+type setting struct {
+	key  string // YAML path, e.g. worker.concurrency
+	help string
+	set  func(c *Config, v string) error
+}
+
+func (s setting) env() string {
+	return "DOCKET_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(s.key))
+}
+
+func (s setting) flag() string { return strings.NewReplacer(".", "-", "_", "-").Replace(s.key) }
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+func integer(p func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var n int
+		if _, err := fmt.Sscanf(v, "%d", &n); err != nil || fmt.Sprint(n) != strings.TrimSpace(v) {
+			return fmt.Errorf("%q is not an integer", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+func duration(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration like 30s or 5m", v)
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+// settings lists every key the environment and flags can set.
+var settings = []setting{
+	{"database_url", "database URL: postgres://... or a SQLite path (default <data_dir>/docket.db)", str(func(c *Config) *string { return &c.DatabaseURL })},
+	{"redis_url", "Redis URL (default redis://127.0.0.1:6379/0; demo embeds Redis when unset)", str(func(c *Config) *string { return &c.RedisURL })},
+	{"data_dir", "directory for the SQLite database, evidence and browser profiles", str(func(c *Config) *string { return &c.DataDir })},
+	{"evidence_url", "blob URL for evidence (default file://<data_dir>/evidence)", str(func(c *Config) *string { return &c.EvidenceURL })},
+	{"log_format", "log format: json or console", str(func(c *Config) *string { return &c.LogFormat })},
+	{"log_level", "log level: debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
+	{"http_addr", "address of the web UI, API and /metrics", str(func(c *Config) *string { return &c.HTTPAddr })},
+	{"metrics_addr", "address of /metrics for worker and scheduler", str(func(c *Config) *string { return &c.MetricsAddr })},
+	{"portal_addr", "address of the demo portals", str(func(c *Config) *string { return &c.PortalAddr })},
+	{"worker.name", "worker name in run records (default host:pid)", str(func(c *Config) *string { return &c.Worker.Name })},
+	{"worker.concurrency", "browser contexts (concurrent runs) per worker", integer(func(c *Config) *int { return &c.Worker.Concurrency })},
+	{"worker.recycle_after", "relaunch the browser after this many runs", integer(func(c *Config) *int { return &c.Worker.RecycleAfter })},
+	{"worker.chromium_path", "path of the Chromium binary", str(func(c *Config) *string { return &c.Worker.ChromiumPath })},
+	{"worker.step_timeout", "deadline of one browser step", duration(func(c *Config) *time.Duration { return &c.Worker.StepTimeout })},
+	{"demo.accounts", "accounts in the demo coding worklist", integer(func(c *Config) *int { return &c.Demo.Accounts })},
+	{"demo.latency", "latency the demo portals add to each request", duration(func(c *Config) *time.Duration { return &c.Demo.Latency })},
+}
+
+// applyEnv applies DOCKET_* variables. An unknown DOCKET_* variable is an
+// error, so a typo does not silently fall back to a default.
+func applyEnv(cfg *Config, environ []string) error {
+	known := map[string]setting{}
+	for _, s := range settings {
+		known[s.env()] = s
+	}
+	var names []string
+	vals := map[string]string{}
+	for _, kv := range environ {
+		name, val, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "DOCKET_") || name == "DOCKET_CONFIG" || strings.HasPrefix(name, "DOCKET_TEST_") {
+			continue
+		}
+		names = append(names, name)
+		vals[name] = val
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		s, ok := known[name]
+		if !ok {
+			return configErrorf("unknown environment variable %s", name)
+		}
+		if err := s.set(cfg, vals[name]); err != nil {
+			return configErrorf("%s (%s): %v", name, s.key, err)
+		}
+	}
+	return nil
+}
+
+// validate checks values and fills in the defaults that depend on others.
+func (c *Config) validate() error {
+	if c.DataDir == "" {
+		return configErrorf("data_dir is empty")
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "docket.db")
+	}
+	if c.EvidenceURL == "" {
+		abs, err := filepath.Abs(filepath.Join(c.DataDir, "evidence"))
+		if err != nil {
+			return configErrorf("data_dir %q: %v", c.DataDir, err)
+		}
+		c.EvidenceURL = "file://" + abs
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			return configErrorf("redis_url %q: want redis://[user:password@]host:port/db", redactURL(c.RedisURL))
+		}
+	}
+	switch c.LogFormat {
+	case "", "json", "console":
+	default:
+		return configErrorf("log_format %q: want json or console", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return configErrorf("log_level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.Worker.Concurrency < 1 || c.Worker.Concurrency > 64 {
+		return configErrorf("worker.concurrency %d: want 1 to 64", c.Worker.Concurrency)
+	}
+	if c.Worker.RecycleAfter < 1 {
+		return configErrorf("worker.recycle_after %d: want at least 1", c.Worker.RecycleAfter)
+	}
+	if c.Worker.StepTimeout <= 0 {
+		return configErrorf("worker.step_timeout must be positive")
+	}
+	if c.Demo.Accounts < 1 || c.Demo.Accounts > 100000 {
+		return configErrorf("demo.accounts %d: want 1 to 100000", c.Demo.Accounts)
+	}
+	if c.Demo.Latency < 0 {
+		return configErrorf("demo.latency must not be negative")
+	}
+	for name, p := range c.Portals {
+		if u, err := url.Parse(p.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return configErrorf("portals.%s.url %q: want an http(s) URL", name, p.URL)
+		}
+	}
+	seen := map[string]bool{}
+	for i, b := range c.Bots {
+		if seen[b.Name] {
+			return configErrorf("bots[%d]: duplicate name %q", i, b.Name)
+		}
+		seen[b.Name] = true
+		ob := b.bot()
+		if err := ob.Validate(); err != nil {
+			return configErrorf("bots[%d]: %s", i, strings.TrimPrefix(err.Error(), orchestrator.ErrInvalid.Error()+": "))
+		}
+		if _, ok := c.Portals[b.Portal]; !ok {
+			return configErrorf("bots[%d] (%s): portal %q is not configured under portals", i, b.Name, b.Portal)
+		}
+	}
+	return nil
+}
+
+// bot converts a configured bot, filling its defaults.
+func (b BotConfig) bot() orchestrator.Bot {
+	ob := orchestrator.Bot{
+		Name: b.Name, Kind: b.Kind, Portal: b.Portal, Schedule: b.Schedule, Timezone: b.Timezone,
+		MaxRetry: b.MaxRetry, Timeout: b.Timeout, RetryDelay: b.RetryDelay, Enabled: b.Enabled == nil || *b.Enabled,
+	}
+	if ob.Timezone == "" {
+		ob.Timezone = "UTC"
+	}
+	if ob.MaxRetry == 0 {
+		ob.MaxRetry = 3
+	}
+	if ob.Timeout == 0 {
+		ob.Timeout = 10 * time.Minute
+	}
+	if ob.RetryDelay == 0 {
+		ob.RetryDelay = 30 * time.Second
+	}
+	return ob
+}
+
+// bots returns the configured bots by name.
+func (c *Config) bots() map[string]orchestrator.Bot {
+	m := make(map[string]orchestrator.Bot, len(c.Bots))
+	for _, b := range c.Bots {
+		m[b.Name] = b.bot()
+	}
+	return m
+}
+
+// redactURL hides a URL's password so it can be shown in errors and logs.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/codingholds"
+	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/selectors"
+	"github.com/docket-rpa/docket/tasks"
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+)
+
+// botImpls builds every bot implementation Docket ships, by kind.
+func botImpls() (map[string]bots.Bot, error) {
+	sel, err := selectors.Load(PortalCodingWorklist)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := codingholds.New(codingholds.Config{Selectors: sel})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]bots.Bot{ch.Kind(): ch}, nil
+}
+
+// startWorker launches the browser pool and the asynq server that runs
+// bots. The returned stop drains active runs, then closes the browser.
+func (a *app) startWorker(ctx context.Context, st orchestrator.Store, ev orchestrator.EvidenceStore, rdb redis.UniversalClient) (func(), error) {
+	impls, err := botImpls()
+	if err != nil {
+		return nil, err
+	}
+	pool, err := bots.NewPool(bots.PoolConfig{
+		Bin:          a.cfg.Worker.ChromiumPath,
+		Contexts:     a.cfg.Worker.Concurrency,
+		RecycleAfter: a.cfg.Worker.RecycleAfter,
+		StepTimeout:  a.cfg.Worker.StepTimeout,
+		DataDir:      filepath.Join(a.cfg.DataDir, "browser"),
+		Logger:       a.log.Named("browser"),
+		OnRestart:    func(reason string) { a.metrics.BrowserRestarts.WithLabelValues(reason).Inc() },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Start(ctx); err != nil {
+		return nil, err
+	}
+	a.metrics.BrowserCapacity.Set(float64(a.cfg.Worker.Concurrency))
+	runner, err := tasks.NewRunner(tasks.RunnerConfig{
+		Store: st, Evidence: ev, Sessions: pool, Metrics: a.metrics, Logger: a.log.Named("runner"),
+		Bots: a.cfg.bots(), Impls: impls, Targets: a.targets(), Worker: a.workerName(),
+	})
+	if err != nil {
+		pool.Stop()
+		return nil, err
+	}
+	srv := tasks.NewServer(rdb, tasks.ServerConfig{
+		Concurrency: a.cfg.Worker.Concurrency, Bots: a.cfg.bots(), Logger: a.log,
+	})
+	mux := newTaskMux(runner)
+	if err := srv.Start(mux); err != nil {
+		pool.Stop()
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	a.log.Info("worker started", zap.String("worker", a.workerName()), zap.Int("concurrency", a.cfg.Worker.Concurrency))
+	return func() {
+		srv.Shutdown()
+		pool.Stop()
+	}, nil
+}
