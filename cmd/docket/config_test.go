@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runMain runs the binary's Main and returns exit code, stdout, stderr.
+func runMain(t *testing.T, ctx context.Context, environ []string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Main(ctx, args, environ, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
+	cases := []struct {
+		name    string
+		file    string
+		env     []string
+		args    []string
+		mention string
+	}{
+		{name: "unknown key", file: "log_levle: debug\n", mention: "log_levle"},
+		{name: "unknown nested key", file: "worker:\n  concurency: 2\n", mention: "concurency"},
+		{name: "bad duration", file: "worker:\n  step_timeout: soon\n", mention: "soon"},
+		{name: "bad enum", file: "log_format: xml\n", mention: "log_format"},
+		{name: "bad env value", env: []string{"DOCKET_WORKER_CONCURRENCY=lots"}, mention: "DOCKET_WORKER_CONCURRENCY"},
+		{name: "unknown env", env: []string{"DOCKET_REDIS_URI=redis://x"}, mention: "DOCKET_REDIS_URI"},
+		{name: "bad flag value", args: []string{"--worker-concurrency", "0"}, mention: "worker.concurrency"},
+		{name: "unknown flag", args: []string{"--no-such-flag"}, mention: "no-such-flag"},
+		{name: "bot without portal", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: nowhere\n", mention: "nowhere"},
+		{name: "bad schedule zone", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: coding-worklist\n    timezone: Mars/Base\n", mention: "Mars/Base"},
+		{name: "bad redis url", args: []string{"--redis-url", "http://x"}, mention: "redis_url"},
+		{name: "missing file", args: []string{"--config", "/nonexistent/docket.yaml"}, mention: "/nonexistent/docket.yaml"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"migrate", "--data-dir", t.TempDir()}, tc.args...)
+			if tc.file != "" {
+				args = append(args, "--config", writeFile(t, "docket.yaml", tc.file))
+			}
+			code, _, stderr := runMain(t, context.Background(), tc.env, args...)
+			if code != exitUsage {
+				t.Fatalf("exit = %d, want %d; stderr %q", code, exitUsage, stderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, tc.mention) {
+				t.Fatalf("stderr = %q, want one line naming %q", stderr, tc.mention)
+			}
+		})
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	file := writeFile(t, "docket.yaml", "log_level: warn\nworker:\n  concurrency: 2\n  step_timeout: 5s\n")
+	env := []string{"DOCKET_WORKER_CONCURRENCY=3", "DOCKET_DEMO_ACCOUNTS=40", "HOME=/root"}
+	var cfg Config
+	root := newRoot(&cfg, env, new(bytes.Buffer))
+	root.SetArgs([]string{"version"})
+	fs := root.PersistentFlags()
+	if err := fs.Parse([]string{"--config", file, "--worker-concurrency", "4"}); err != nil {
+		t.Fatal(err)
+	}
+	flags := map[string]*string{}
+	for _, s := range settings {
+		v := fs.Lookup(s.flag()).Value.String()
+		flags[s.key] = &v
+	}
+	if err := loadConfig(&cfg, file, env, fs, flags); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.LogLevel != "warn" || cfg.Worker.StepTimeout != 5*time.Second {
+		t.Errorf("file values not applied: %+v", cfg)
+	}
+	if cfg.Demo.Accounts != 40 {
+		t.Errorf("env value not applied: accounts = %d", cfg.Demo.Accounts)
+	}
+	if cfg.Worker.Concurrency != 4 {
+		t.Errorf("concurrency = %d, want the flag's 4 over env 3 over file 2", cfg.Worker.Concurrency)
+	}
+}
+
+// The annotated example must load and describe exactly the defaults.
+func TestExampleConfigIsTheDefaults(t *testing.T) {
+	cfg := defaultConfig()
+	if err := loadFile(&cfg, "../../deploy/docket.example.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	want := defaultConfig()
+	yes := true
+	want.Bots[0].MaxRetry, want.Bots[0].Timeout, want.Bots[0].RetryDelay, want.Bots[0].Enabled = 3, 10*time.Minute, 30*time.Second, &yes
+	if !reflect.DeepEqual(cfg, want) {
+		t.Fatalf("example config differs from defaults:\n got %+v\nwant %+v", cfg, want)
+	}
+}
+
+func TestUnreachableServicesNameTheAddress(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	code, _, stderr := runMain(t, ctx, nil, "migrate", "--database-url", "postgres://docket:s3cret@127.0.0.1:1/docket?sslmode=disable")
+	if code != exitFailed || !strings.Contains(stderr, "127.0.0.1:1") || strings.Contains(stderr, "s3cret") {
+		t.Fatalf("postgres down: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runMain(t, ctx, nil, "serve", "--data-dir", t.TempDir(), "--http-addr", "127.0.0.1:0",
+		"--redis-url", "redis://:hunter2@127.0.0.1:1/0")
+	if code != exitFailed || !strings.Contains(stderr, "127.0.0.1:1") || strings.Contains(stderr, "hunter2") {
+		t.Fatalf("redis down: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestHelpShowsExamples(t *testing.T) {
+	for _, c := range newRoot(new(Config), nil, new(bytes.Buffer)).Commands() {
+		if c.Example == "" || c.Short == "" {
+			t.Errorf("command %s has no example or summary", c.Name())
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	got := redactURL("postgres://docket:pw@db:5432/docket")
+	if strings.Contains(got, "pw@") || !strings.Contains(got, "docket:xxxxx@db:5432") {
+		t.Fatalf("redactURL = %q", got)
+	}
+}
