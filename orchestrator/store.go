@@ -22,9 +22,11 @@ type Store interface {
 	Runs(ctx context.Context, bot string, limit int) ([]Run, error)
 	// StartAttempt marks the run running on worker, counts the attempt and
 	// resets the per-attempt counters (pages, records, unchanged,
-	// screenshots); created and updated accumulate over attempts.
+	// screenshots); created and updated accumulate over attempts. A run
+	// that has ended gives ErrConflict.
 	StartAttempt(ctx context.Context, id, worker string, at time.Time) (Run, error)
-	// ReportProgress stores the run's counters.
+	// ReportProgress stores the current attempt's counters; the run's
+	// created and updated are those of earlier attempts plus these.
 	ReportProgress(ctx context.Context, id string, p RunProgress) error
 	// FinishAttempt records how an attempt ended: RunSucceeded or RunFailed
 	// end the run (FinishedAt = at); RunRetrying leaves it open.

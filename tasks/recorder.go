@@ -28,9 +28,9 @@ type recorder struct {
 func newRecorder(run orchestrator.Run, store orchestrator.Store, ev orchestrator.EvidenceStore,
 	m *monitoring.Metrics, now func() time.Time) *recorder {
 	return &recorder{
+		// Counters are this attempt's; the store adds created and updated
+		// to what earlier attempts of the run recorded.
 		run: run, store: store, evidence: ev, metrics: m, now: now,
-		// Created and updated accumulate over attempts; the rest is per attempt.
-		progress: orchestrator.RunProgress{Created: run.Created, Updated: run.Updated},
 	}
 }
 

@@ -97,6 +97,10 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 	}
 	start := r.cfg.Now()
 	run, err = r.cfg.Store.StartAttempt(ctx, run.ID, r.cfg.Worker, start.UTC())
+	if errors.Is(err, orchestrator.ErrConflict) {
+		log.Info("run ended meanwhile; acknowledging duplicate delivery")
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("tasks: start run %s: %w", p.RunID, err)
 	}

@@ -33,6 +33,7 @@ type SchedulerConfig struct {
 // runs one slot twice.
 type Scheduler struct {
 	cfg    SchedulerConfig
+	mu     sync.Mutex // guards plans; Fire may be called from tests too
 	plans  []plan
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -124,6 +125,8 @@ func (s *Scheduler) Stop() {
 // several slots of one bot passed (the scheduler was down), only the latest
 // runs and the others are counted as missed.
 func (s *Scheduler) Fire(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	now := s.cfg.Now()
 	for i := range s.plans {
 		p := &s.plans[i]
