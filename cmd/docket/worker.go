@@ -41,6 +41,7 @@ func (a *app) startWorker(ctx context.Context, st orchestrator.Store, ev orchest
 		StepTimeout:  a.cfg.Worker.StepTimeout,
 		DataDir:      filepath.Join(a.cfg.DataDir, "browser"),
 		Logger:       a.log.Named("browser"),
+		Subreaper:    true, // reap chromium helpers orphaned when a browser exits
 		OnRestart:    func(reason string) { a.metrics.BrowserRestarts.WithLabelValues(reason).Inc() },
 	})
 	if err != nil {

@@ -1,0 +1,406 @@
+package codingholds
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/portalsim"
+	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/selectors"
+)
+
+var portalNow = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+// memRecorder keeps what a run reports. onPage, if set, runs on each
+// PageRead with the count so far.
+type memRecorder struct {
+	mu       sync.Mutex
+	obs      []orchestrator.Observation
+	evidence []orchestrator.EvidenceCapture
+	pages    int
+	onPage   func(n int)
+}
+
+func (m *memRecorder) Observe(_ context.Context, o orchestrator.Observation) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.obs = append(m.obs, o)
+	return nil
+}
+
+func (m *memRecorder) Capture(_ context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.evidence = append(m.evidence, c)
+	return orchestrator.Evidence{ID: int64(len(m.evidence)), Kind: c.Kind, ItemRef: c.ItemRef}, nil
+}
+
+func (m *memRecorder) PageRead(context.Context) error {
+	m.mu.Lock()
+	m.pages++
+	n, hook := m.pages, m.onPage
+	m.mu.Unlock()
+	if hook != nil {
+		hook(n)
+	}
+	return nil
+}
+
+func (m *memRecorder) captures(kind string) []orchestrator.EvidenceCapture {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []orchestrator.EvidenceCapture
+	for _, c := range m.evidence {
+		if c.Kind == kind {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type fixture struct {
+	portal *portalsim.CodingWorklist
+	srv    *httptest.Server
+	target bots.Target
+}
+
+// newFixture serves a portal, optionally through wrap (to break pages
+// on purpose).
+func newFixture(t *testing.T, cfg portalsim.Config, wrap func(http.Handler) http.Handler) fixture {
+	t.Helper()
+	cfg.Now = func() time.Time { return portalNow }
+	p, err := portalsim.NewCodingWorklist(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h http.Handler = p
+	if wrap != nil {
+		h = wrap(p)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	user, pass := p.Credentials()
+	return fixture{portal: p, srv: srv, target: bots.Target{Portal: "coding-worklist", BaseURL: srv.URL, Username: user, Password: pass}}
+}
+
+func session(t *testing.T, target bots.Target, stepTimeout time.Duration) *bots.Session {
+	t.Helper()
+	s, err := testPool.Session(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stepTimeout > 0 {
+		s.StepTimeout = stepTimeout
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func newBot(t *testing.T, f *selectors.File) *Bot {
+	t.Helper()
+	if f == nil {
+		var err error
+		if f, err = selectors.Load("coding-worklist"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := New(Config{Selectors: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func runBot(t *testing.T, b *Bot, target bots.Target, stepTimeout time.Duration) (*memRecorder, error) {
+	t.Helper()
+	rec := &memRecorder{}
+	start := time.Now()
+	err := b.Run(context.Background(), session(t, target, stepTimeout), rec)
+	t.Logf("run took %s: %d observations, %d pages", time.Since(start), len(rec.obs), rec.pages)
+	return rec, err
+}
+
+// want converts the portal's ground truth to what the bot must report.
+func want(a portalsim.Account) orchestrator.CodingHold {
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	h := orchestrator.CodingHold{
+		AccountNumber: a.Number, EncounterID: a.EncounterID, MRN: a.MRN, PatientName: a.PatientName,
+		Facility: a.Facility, PatientClass: a.PatientClass, AdmitDate: day(a.AdmitDate), DischargeDate: day(a.DischargeDate),
+		DaysSinceDischarge: a.DaysSinceDischarge, InBillHold: a.InBillHold, FinancialClass: a.FinancialClass,
+		PrimaryPayer: a.PrimaryPayer, TotalChargesCents: a.TotalChargesCents, AssignedCoder: a.AssignedCoder,
+		Vendor: a.Vendor, CodingStatus: a.CodingStatus, DRG: a.DRG, Deficiencies: a.Deficiencies,
+		HoldReasons: []orchestrator.HoldReason{},
+	}
+	for _, r := range a.HoldReasons {
+		h.HoldReasons = append(h.HoldReasons, orchestrator.HoldReason{
+			Code: r.Code, Description: r.Description, OwnerRole: r.OwnerRole, Physician: r.Physician, Note: r.Note, AddedAt: day(r.Added),
+		})
+	}
+	if a.Query != nil {
+		h.Query = &orchestrator.Query{ID: a.Query.ID, SentAt: day(a.Query.Sent), Status: a.Query.Status}
+	}
+	return h
+}
+
+func TestReadsEveryAccount(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Seed: 7, Accounts: 60, PageSize: 25}, nil)
+	b := newBot(t, nil)
+	rec, err := runBot(t, b, fx.target, 0)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	truth := fx.portal.Accounts()
+	if len(rec.obs) != len(truth) {
+		t.Fatalf("observed %d accounts, portal has %d", len(rec.obs), len(truth))
+	}
+	dom := rec.captures(orchestrator.EvidenceDOM)
+	for i, a := range truth {
+		o := rec.obs[i]
+		if o.Portal != "coding-worklist" || o.ExternalID != a.Number || o.Kind != orchestrator.KindCodingHold || o.Queue != orchestrator.QueueCoding {
+			t.Errorf("observation %d: %s/%s %s in %s", i, o.Portal, o.ExternalID, o.Kind, o.Queue)
+		}
+		got, ok := o.Data.(orchestrator.CodingHold)
+		if !ok {
+			t.Fatalf("observation %d data is %T", i, o.Data)
+		}
+		if w := want(a); !reflect.DeepEqual(got, w) {
+			t.Errorf("account %s:\n got %+v\nwant %+v", a.Number, got, w)
+		}
+	}
+	// Evidence: one DOM snapshot per account, tied to its observation,
+	// and one screenshot per list page.
+	if len(dom) != len(truth) {
+		t.Errorf("%d DOM snapshots for %d accounts", len(dom), len(truth))
+	}
+	for _, o := range rec.obs {
+		c := rec.evidence[o.EvidenceID-1]
+		if c.Kind != orchestrator.EvidenceDOM || c.ItemRef != o.ExternalID || c.MediaType != "text/html" ||
+			!bytes.Contains(c.Content, []byte(o.ExternalID)) || !strings.HasSuffix(c.URL, "/accounts/"+o.ExternalID) ||
+			c.Bot != Kind || c.SelectorVersion != "v1" {
+			t.Errorf("evidence for %s: %s %s ref %q url %s", o.ExternalID, c.Kind, c.MediaType, c.ItemRef, c.URL)
+		}
+	}
+	shots := rec.captures(orchestrator.EvidenceScreenshot)
+	if len(shots) != 3 || rec.pages != 3 {
+		t.Fatalf("%d screenshots and %d pages read, want 3 each", len(shots), rec.pages)
+	}
+	for i, c := range shots {
+		if c.MediaType != "image/png" || !bytes.HasPrefix(c.Content, []byte("\x89PNG")) || c.ItemRef != "" ||
+			c.Bot != Kind || c.SelectorVersion != "v1" || !strings.Contains(c.URL, "/worklist") {
+			t.Errorf("screenshot %d: %s, ref %q, url %s, version %q", i, c.MediaType, c.ItemRef, c.URL, c.SelectorVersion)
+		}
+	}
+
+	// A second run reads the same thing.
+	rec2, err := runBot(t, b, fx.target, 0)
+	if err != nil {
+		t.Fatalf("second Run: %v", err)
+	}
+	if len(rec2.obs) != len(rec.obs) {
+		t.Fatalf("second run observed %d, first %d", len(rec2.obs), len(rec.obs))
+	}
+	for i := range rec.obs {
+		a, b := rec.obs[i], rec2.obs[i]
+		a.EvidenceID, b.EvidenceID = 0, 0
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("observation %d differs between runs", i)
+		}
+	}
+}
+
+// replaceElement returns a copy of the embedded file with one element's
+// candidates replaced.
+func replaceElement(t *testing.T, name string, css ...string) *selectors.File {
+	t.Helper()
+	orig, err := selectors.Load("coding-worklist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := *orig
+	f.Elements = map[string]selectors.Element{}
+	for k, v := range orig.Elements {
+		f.Elements[k] = v
+	}
+	e := f.Elements[name]
+	e.Candidates = nil
+	for _, c := range css {
+		e.Candidates = append(e.Candidates, selectors.Candidate{Strategy: selectors.CSS, Value: c})
+	}
+	f.Elements[name] = e
+	return &f
+}
+
+func TestSelectorMiss(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Accounts: 30}, nil)
+	for _, tc := range []struct {
+		element string
+		step    time.Duration
+	}{
+		{elWorklistRows, 0},                // read by the list script: no waiting
+		{elLoginUsername, 3 * time.Second}, // waited for until the step deadline
+		{elDetailFieldRows, 0},             // read inside fetched detail pages
+	} {
+		t.Run(tc.element, func(t *testing.T) {
+			b := newBot(t, replaceElement(t, tc.element, ".renamed-in-v2", "#also-gone"))
+			rec, err := runBot(t, b, fx.target, tc.step)
+			var miss *bots.SelectorMissError
+			if !errors.As(err, &miss) {
+				t.Fatalf("Run = %v, want *bots.SelectorMissError", err)
+			}
+			if miss.Element != tc.element || miss.Portal != "coding-worklist" ||
+				!reflect.DeepEqual(miss.Tried, []string{"css: .renamed-in-v2", "css: #also-gone"}) {
+				t.Errorf("miss = %+v", miss)
+			}
+			if len(rec.captures(orchestrator.EvidenceScreenshot)) == 0 {
+				t.Error("no screenshot captured at the failure")
+			}
+			if len(rec.obs) != 0 {
+				t.Errorf("%d observations despite the miss", len(rec.obs))
+			}
+		})
+	}
+}
+
+func TestPortalUnavailable(t *testing.T) {
+	t.Run("at start", func(t *testing.T) {
+		fx := newFixture(t, portalsim.Config{Accounts: 20, FailRate: 1}, nil)
+		_, err := runBot(t, newBot(t, nil), fx.target, 0)
+		if !errors.Is(err, ErrPortalUnavailable) || !strings.Contains(err.Error(), "HTTP 503") {
+			t.Fatalf("Run = %v, want ErrPortalUnavailable with HTTP 503", err)
+		}
+	})
+	t.Run("mid-run", func(t *testing.T) {
+		fx := newFixture(t, portalsim.Config{Accounts: 20}, nil)
+		rec := &memRecorder{onPage: func(int) { _ = fx.portal.SetFailRate(1) }}
+		err := newBot(t, nil).Run(context.Background(), session(t, fx.target, 0), rec)
+		if !errors.Is(err, ErrPortalUnavailable) {
+			t.Fatalf("Run = %v, want ErrPortalUnavailable", err)
+		}
+		if len(rec.obs) != 0 {
+			t.Errorf("%d observations from 503 pages", len(rec.obs))
+		}
+	})
+}
+
+func TestLoginRejected(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Accounts: 10}, nil)
+	target := fx.target
+	target.Username, target.Password = "coder", "s3cret-Wrong-pw"
+	rec, err := runBot(t, newBot(t, nil), target, 0)
+	if !errors.Is(err, ErrLoginRejected) {
+		t.Fatalf("Run = %v, want ErrLoginRejected", err)
+	}
+	if strings.Contains(err.Error(), target.Password) || strings.Contains(err.Error(), target.Username) {
+		t.Errorf("error %q contains credentials", err)
+	}
+	if len(rec.captures(orchestrator.EvidenceScreenshot)) != 1 {
+		t.Error("want one screenshot of the rejected login")
+	}
+}
+
+func TestMalformedDetailPage(t *testing.T) {
+	var broken string
+	fx := newFixture(t, portalsim.Config{Accounts: 30}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/accounts/"+broken {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rw := httptest.NewRecorder()
+			next.ServeHTTP(rw, r)
+			body := strings.Replace(rw.Body.String(), `<td class="num">$`, `<td class="num">USD `, 1)
+			for k, v := range rw.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rw.Code)
+			_, _ = w.Write([]byte(body))
+		})
+	})
+	acct := fx.portal.Accounts()[12]
+	broken = acct.Number
+	rec, err := runBot(t, newBot(t, nil), fx.target, 0)
+	if err == nil {
+		t.Fatal("Run read a page with unparsable charges")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "account "+acct.Number) || !strings.Contains(msg, "total_charges_cents") {
+		t.Errorf("error %q does not name the account and field", msg)
+	}
+	if strings.Contains(msg, acct.PatientName) || strings.Contains(msg, acct.MRN) || strings.Contains(msg, "USD") {
+		t.Errorf("error %q leaks page content", msg)
+	}
+	var failShot bool
+	for _, c := range rec.captures(orchestrator.EvidenceScreenshot) {
+		if c.ItemRef == acct.Number && strings.HasSuffix(c.URL, "/accounts/"+acct.Number) {
+			failShot = true
+		}
+	}
+	if !failShot {
+		t.Error("no screenshot of the broken detail page")
+	}
+}
+
+func TestCancelStopsPromptly(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Accounts: 200, Latency: 30 * time.Millisecond}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var cancelled time.Time
+	rec := &memRecorder{onPage: func(int) { cancelled = time.Now(); cancel() }}
+	err := newBot(t, nil).Run(ctx, session(t, fx.target, 0), rec)
+	took := time.Since(cancelled)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+	if took > 3*time.Second {
+		t.Errorf("Run returned %s after cancellation", took)
+	}
+	if rec.pages != 1 {
+		t.Errorf("read %d pages after cancelling on the first", rec.pages)
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	good, err := selectors.Load("coding-worklist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Config{}); err == nil {
+		t.Error("no selector file accepted")
+	}
+	if _, err := New(Config{Selectors: good, BatchSize: BatchSizeMax + 1}); err == nil {
+		t.Error("oversized batch accepted")
+	}
+	noNext := *good
+	noNext.Elements = map[string]selectors.Element{}
+	for k, v := range good.Elements {
+		if k != elNextPage {
+			noNext.Elements[k] = v
+		}
+	}
+	if _, err := New(Config{Selectors: &noNext}); err == nil || !strings.Contains(err.Error(), elNextPage) {
+		t.Errorf("file without next_page: %v", err)
+	}
+	badName := *good
+	badName.Fields = map[string][]selectors.Field{}
+	for k, v := range good.Fields {
+		badName.Fields[k] = v
+	}
+	badName.Fields[groupDetail] = append(append([]selectors.Field(nil), good.Fields[groupDetail]...),
+		selectors.Field{Label: "Room", Name: "room_number", Parser: selectors.ParseAsText})
+	if _, err := New(Config{Selectors: &badName}); err == nil || !strings.Contains(err.Error(), "room_number") {
+		t.Errorf("field unknown to CodingHold: %v", err)
+	}
+	b, err := New(Config{Selectors: good})
+	if err != nil || b.Kind() != "coding-holds" || b.cfg.Queue != orchestrator.QueueCoding {
+		t.Errorf("New(good) = %v, %v", b, err)
+	}
+}

@@ -1,0 +1,36 @@
+// Reads one worklist page in a single evaluation. spec maps the element
+// names the bot needs to their candidate CSS selectors from the selector
+// file; this script holds no selector of its own.
+(spec) => {
+  const first = (root, cands) => {
+    for (let i = 0; i < cands.length; i++) {
+      const els = root.querySelectorAll(cands[i]);
+      if (els.length > 0) return { index: i, els: Array.from(els) };
+    }
+    return null;
+  };
+  const out = { rows: [], next: "", empty: false, misses: [], matched: {} };
+  const rows = first(document, spec.rows.candidates);
+  if (rows) out.matched[spec.rows.name] = rows.index;
+  for (const row of rows ? rows.els : []) {
+    const link = first(row, spec.link.candidates);
+    if (!link) {
+      out.misses.push(spec.link.name);
+      break;
+    }
+    out.matched[spec.link.name] = link.index;
+    const a = link.els[0];
+    out.rows.push({ account: (a.textContent || "").trim(), href: a.href || "" });
+  }
+  const next = first(document, spec.next.candidates);
+  if (next) {
+    out.matched[spec.next.name] = next.index;
+    out.next = next.els[0].href || "";
+  }
+  const empty = first(document, spec.empty.candidates);
+  if (empty) {
+    out.matched[spec.empty.name] = empty.index;
+    out.empty = true;
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+package selectors_test
+
+import (
+	"fmt"
+
+	"github.com/docket-rpa/docket/selectors"
+)
+
+func ExampleLoad() {
+	f, err := selectors.Load("coding-worklist")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	user, _ := f.Element("login_username")
+	fmt.Println(f.Portal, f.Version)
+	fmt.Println(user.Tried())
+	// Output:
+	// coding-worklist v1
+	// [css: #username css: form input[name='username']]
+}
+
+func ExampleField_Parse() {
+	charges := selectors.Field{Label: "Total Charges", Name: "total_charges_cents", Parser: selectors.ParseAsMoney}
+	v, _, err := charges.Parse("$12,345.67")
+	fmt.Println(v, err)
+	d, _ := selectors.ParseDate("Mar 4, 2026")
+	fmt.Println(d)
+	// Output:
+	// 1234567 <nil>
+	// 2026-03-04
+}
