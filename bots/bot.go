@@ -26,6 +26,10 @@ type Recorder interface {
 	Capture(ctx context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error)
 	// PageRead counts one portal page read.
 	PageRead(ctx context.Context) error
+	// SelectorUsed reports which candidate of a selector element matched
+	// (index from 0), or -1 when every candidate missed. It feeds the
+	// "which fallback matched" metric.
+	SelectorUsed(portal, element string, index int)
 }
 
 // Target is the portal a run drives and the credentials to log in with.

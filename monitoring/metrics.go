@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,7 +32,9 @@ type Metrics struct {
 	BrowserRestarts *prometheus.CounterVec   // reason
 	BrowserInUse    prometheus.Gauge
 	BrowserCapacity prometheus.Gauge
-	ScheduledSlots  *prometheus.CounterVec // bot, result (enqueued, duplicate, error)
+	ScheduledSlots  *prometheus.CounterVec // bot, result (enqueued, duplicate, missed, error)
+	SelectorMatches *prometheus.CounterVec // portal, element, candidate ("0", "1", …)
+	SelectorMisses  *prometheus.CounterVec // portal, element
 }
 
 // NewMetrics creates the metrics and registers them, with the Go and
@@ -84,12 +87,21 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "docket_scheduler_slots_total",
 			Help: "Schedule slots fired, by bot and result (enqueued, duplicate, error).",
 		}, []string{"bot", "result"}),
+		SelectorMatches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "docket_selector_matches_total",
+			Help: "Selector lookups that matched, by portal, element and which candidate (0 is the first choice).",
+		}, []string{"portal", "element", "candidate"}),
+		SelectorMisses: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "docket_selector_misses_total",
+			Help: "Selector lookups where every candidate missed, by portal and element.",
+		}, []string{"portal", "element"}),
 	}
 	cs := []prometheus.Collector{
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.BotRuns, m.BotRunDuration, m.RecordsRead, m.PagesRead, m.Screenshots, m.ItemChanges,
 		m.LastSuccess, m.BrowserRestarts, m.BrowserInUse, m.BrowserCapacity, m.ScheduledSlots,
+		m.SelectorMatches, m.SelectorMisses,
 	}
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
@@ -109,6 +121,16 @@ func (m *Metrics) RunEnded(bot, outcome string, d time.Duration, at time.Time) {
 	if outcome == OutcomeSucceeded {
 		m.LastSuccess.WithLabelValues(bot).Set(float64(at.Unix()))
 	}
+}
+
+// SelectorUsed counts a selector lookup; index -1 is a miss. Element
+// names come from selector files, so the label set stays bounded.
+func (m *Metrics) SelectorUsed(portal, element string, index int) {
+	if index < 0 {
+		m.SelectorMisses.WithLabelValues(portal, element).Inc()
+		return
+	}
+	m.SelectorMatches.WithLabelValues(portal, element, strconv.Itoa(index)).Inc()
 }
 
 // Handler serves the registry in the Prometheus text or OpenMetrics format.

@@ -58,6 +58,16 @@ type Observation struct {
 	Queue      string
 	Data       any   // a typed record such as CodingHold; marshalled canonically
 	EvidenceID int64 // optional
+	// Problems are fields the bot could not read or validate. The item is
+	// still recorded (nothing read is lost) but flagged for a person.
+	Problems []FieldProblem
+}
+
+// FieldProblem is one field of a portal record that failed to parse or
+// validate. Problem names the rule, never the bad value (it may be PHI).
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
 }
 
 // ItemUpsert is an observation made ready for the store: data marshalled

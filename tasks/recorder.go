@@ -100,3 +100,7 @@ func (r *recorder) snapshot() orchestrator.RunProgress {
 	defer r.mu.Unlock()
 	return r.progress
 }
+
+func (r *recorder) SelectorUsed(portal, element string, index int) {
+	r.metrics.SelectorUsed(portal, element, index)
+}

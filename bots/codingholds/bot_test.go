@@ -28,6 +28,16 @@ type memRecorder struct {
 	evidence []orchestrator.EvidenceCapture
 	pages    int
 	onPage   func(n int)
+	selector map[string]int // element → last candidate index reported
+}
+
+func (m *memRecorder) SelectorUsed(_, element string, index int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.selector == nil {
+		m.selector = map[string]int{}
+	}
+	m.selector[element] = index
 }
 
 func (m *memRecorder) Observe(_ context.Context, o orchestrator.Observation) error {
