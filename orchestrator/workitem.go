@@ -59,7 +59,8 @@ type Observation struct {
 	Data       any   // a typed record such as CodingHold; marshalled canonically
 	EvidenceID int64 // optional
 	// Problems are fields the bot could not read or validate. The item is
-	// still recorded (nothing read is lost) but flagged for a person.
+	// still recorded (nothing read is lost) but flagged for a person; the
+	// problems are kept in its data under "_problems" (WorkItem.Problems).
 	Problems []FieldProblem
 }
 
@@ -98,7 +99,7 @@ func NewItemUpsert(runID string, at time.Time, obs Observation) (ItemUpsert, err
 	}
 	// encoding/json writes struct fields in declaration order and map keys
 	// sorted, so equal records always marshal to equal bytes.
-	data, err := json.Marshal(obs.Data)
+	data, err := marshalObservation(obs)
 	if err != nil {
 		return ItemUpsert{}, fmt.Errorf("%w: observation %s/%s: %v", ErrInvalid, obs.Portal, obs.ExternalID, err)
 	}
