@@ -35,10 +35,11 @@ type Recorder interface {
 // Target is the portal a run drives and the credentials to log in with.
 // Credentials never leave the worker: not in task payloads, logs or errors.
 type Target struct {
-	Portal   string // portal key, e.g. "coding-worklist"
-	BaseURL  string // e.g. "http://127.0.0.1:8089"
-	Username string
-	Password string
+	Portal     string // portal key, e.g. "coding-worklist"
+	BaseURL    string // e.g. "http://127.0.0.1:8089"
+	Username   string
+	Password   string
+	TOTPSecret string // base32 TOTP secret for a second factor; empty if none
 }
 
 // String omits the credentials.

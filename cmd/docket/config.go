@@ -29,6 +29,10 @@ type Config struct {
 	HTTPAddr    string `yaml:"http_addr"`    // web, API and /metrics of serve and demo; default 127.0.0.1:8080
 	MetricsAddr string `yaml:"metrics_addr"` // /metrics of worker (default 127.0.0.1:9091) and scheduler (127.0.0.1:9092)
 	PortalAddr  string `yaml:"portal_addr"`  // demo portals; default 127.0.0.1:8089
+	// The credential vault's AES-256 key: 64 hex digits or base64. Prefer
+	// the environment (DOCKET_SECRET_KEY) or a key file to writing it here.
+	SecretKey     string `yaml:"secret_key"`
+	SecretKeyFile string `yaml:"secret_key_file"` // default <data_dir>/secret.key when it exists
 
 	Worker  WorkerConfig            `yaml:"worker"`
 	Demo    DemoConfig              `yaml:"demo"`
@@ -133,6 +137,13 @@ type setting struct {
 	key  string // YAML path, e.g. worker.concurrency
 	help string
 	set  func(c *Config, v string) error
+	// secret settings have no flag: a flag shows in the process list.
+	secret bool
+}
+
+// secretSetting is a setting with no flag.
+func secretSetting(key, help string, set func(c *Config, v string) error) setting {
+	return setting{key: key, help: help, set: set, secret: true}
 }
 
 func (s setting) env() string {
@@ -178,6 +189,8 @@ var settings = []setting{
 	{"http_addr", "address of the web UI, API and /metrics", str(func(c *Config) *string { return &c.HTTPAddr })},
 	{"metrics_addr", "address of /metrics for worker and scheduler", str(func(c *Config) *string { return &c.MetricsAddr })},
 	{"portal_addr", "address of the demo portals", str(func(c *Config) *string { return &c.PortalAddr })},
+	secretSetting("secret_key", "credential vault key (64 hex digits or base64)", str(func(c *Config) *string { return &c.SecretKey })),
+	{"secret_key_file", "file holding the credential vault key (default <data_dir>/secret.key)", str(func(c *Config) *string { return &c.SecretKeyFile })},
 	{"worker.name", "worker name in run records (default host:pid)", str(func(c *Config) *string { return &c.Worker.Name })},
 	{"worker.concurrency", "browser contexts (concurrent runs) per worker", integer(func(c *Config) *int { return &c.Worker.Concurrency })},
 	{"worker.recycle_after", "relaunch the browser after this many runs", integer(func(c *Config) *int { return &c.Worker.RecycleAfter })},

@@ -14,8 +14,14 @@ import (
 // runMain runs the binary's Main and returns exit code, stdout, stderr.
 func runMain(t *testing.T, ctx context.Context, environ []string, args ...string) (int, string, string) {
 	t.Helper()
+	return runMainIn(t, ctx, "", environ, args...)
+}
+
+// runMainIn is runMain with stdin.
+func runMainIn(t *testing.T, ctx context.Context, stdin string, environ []string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code := Main(ctx, args, environ, &out, &errOut)
+	code := Main(ctx, args, environ, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -70,7 +76,7 @@ func TestConfigPrecedence(t *testing.T) {
 	file := writeFile(t, "docket.yaml", "log_level: warn\nworker:\n  concurrency: 2\n  step_timeout: 5s\n")
 	env := []string{"DOCKET_WORKER_CONCURRENCY=3", "DOCKET_DEMO_ACCOUNTS=40", "HOME=/root"}
 	var cfg Config
-	root := newRoot(&cfg, env, new(bytes.Buffer))
+	root := newRoot(&cfg, env, nil, new(bytes.Buffer))
 	root.SetArgs([]string{"version"})
 	fs := root.PersistentFlags()
 	if err := fs.Parse([]string{"--config", file, "--worker-concurrency", "4"}); err != nil {
@@ -78,6 +84,9 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	flags := map[string]*string{}
 	for _, s := range settings {
+		if s.secret {
+			continue
+		}
 		v := fs.Lookup(s.flag()).Value.String()
 		flags[s.key] = &v
 	}
@@ -125,7 +134,7 @@ func TestUnreachableServicesNameTheAddress(t *testing.T) {
 }
 
 func TestHelpShowsExamples(t *testing.T) {
-	for _, c := range newRoot(new(Config), nil, new(bytes.Buffer)).Commands() {
+	for _, c := range newRoot(new(Config), nil, nil, new(bytes.Buffer)).Commands() {
 		if c.Example == "" || c.Short == "" {
 			t.Errorf("command %s has no example or summary", c.Name())
 		}

@@ -23,9 +23,9 @@ var Version = "dev"
 
 // Main runs docket with args and returns the exit code. The end-to-end
 // tests call it directly.
-func Main(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+func Main(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var cfg Config
-	root := newRoot(&cfg, environ, stdout)
+	root := newRoot(&cfg, environ, stdin, stdout)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -45,7 +45,7 @@ func Main(ctx context.Context, args, environ []string, stdout, stderr io.Writer)
 // usageError is a bad flag or argument.
 type usageError struct{ error }
 
-func newRoot(cfg *Config, environ []string, stdout io.Writer) *cobra.Command {
+func newRoot(cfg *Config, environ []string, stdin io.Reader, stdout io.Writer) *cobra.Command {
 	var configPath string
 	flags := map[string]*string{}
 	root := &cobra.Command{
@@ -71,7 +71,9 @@ then DOCKET_* environment variables, then flags.`,
 	pf := root.PersistentFlags()
 	pf.StringVarP(&configPath, "config", "c", "", "YAML configuration file (default $DOCKET_CONFIG)")
 	for _, s := range settings {
-		flags[s.key] = pf.String(s.flag(), "", s.help+" ["+s.env()+"]")
+		if !s.secret {
+			flags[s.key] = pf.String(s.flag(), "", s.help+" ["+s.env()+"]")
+		}
 	}
 	root.AddCommand(
 		newServeCmd(cfg, stdout),
@@ -82,6 +84,7 @@ then DOCKET_* environment variables, then flags.`,
 		newRunCmd(cfg, stdout),
 		newMigrateCmd(cfg, stdout),
 		newVersionCmd(stdout),
+		newCredentialsCmd(cfg, stdin, stdout),
 	)
 	return root
 }
@@ -105,7 +108,7 @@ func loadConfig(cfg *Config, path string, environ []string, fs *pflag.FlagSet, f
 		return err
 	}
 	for _, s := range settings {
-		if !fs.Changed(s.flag()) {
+		if s.secret || !fs.Changed(s.flag()) {
 			continue
 		}
 		if err := s.set(cfg, *flags[s.key]); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/codingholds"
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/sqlstore"
 	"github.com/docket-rpa/docket/selectors"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/redis/go-redis/v9"
@@ -29,8 +30,16 @@ func botImpls() (map[string]bots.Bot, error) {
 
 // startWorker launches the browser pool and the asynq server that runs
 // bots. The returned stop drains active runs, then closes the browser.
-func (a *app) startWorker(ctx context.Context, st orchestrator.Store, ev orchestrator.EvidenceStore, rdb redis.UniversalClient) (func(), error) {
+func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrator.EvidenceStore, rdb redis.UniversalClient) (func(), error) {
 	impls, err := botImpls()
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.openVault(st, false)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := a.resolveTargets(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +62,7 @@ func (a *app) startWorker(ctx context.Context, st orchestrator.Store, ev orchest
 	a.metrics.BrowserCapacity.Set(float64(a.cfg.Worker.Concurrency))
 	runner, err := tasks.NewRunner(tasks.RunnerConfig{
 		Store: st, Evidence: ev, Sessions: pool, Metrics: a.metrics, Logger: a.log.Named("runner"),
-		Bots: a.cfg.bots(), Impls: impls, Targets: a.targets(), Worker: a.workerName(),
+		Bots: a.cfg.bots(), Impls: impls, Targets: targets, Worker: a.workerName(),
 	})
 	if err != nil {
 		pool.Stop()

@@ -37,6 +37,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Store) {
 		{"CreateTaskDedupe", testCreateTaskDedupe},
 		{"NotFound", testNotFound},
 		{"TimesUTC", testTimesUTC},
+		{"Secrets", testSecrets},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

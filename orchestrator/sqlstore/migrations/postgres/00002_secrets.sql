@@ -1,0 +1,12 @@
+-- Sealed secrets (AES-256-GCM ciphertext, never plaintext), such as portal
+-- credentials, keyed by name.
+
+-- +goose Up
+CREATE TABLE secrets (
+    name       TEXT PRIMARY KEY,
+    sealed     BYTEA NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+-- +goose Down
+DROP TABLE secrets;
