@@ -137,14 +137,11 @@ type setting struct {
 	key  string // YAML path, e.g. worker.concurrency
 	help string
 	set  func(c *Config, v string) error
-	// secret settings have no flag: a flag shows in the process list.
-	secret bool
 }
 
-// secretSetting is a setting with no flag.
-func secretSetting(key, help string, set func(c *Config, v string) error) setting {
-	return setting{key: key, help: help, set: set, secret: true}
-}
+// secret reports whether the setting holds a secret. Secrets have no flag:
+// a flag shows in the process list.
+func (s setting) secret() bool { return s.key == "secret_key" }
 
 func (s setting) env() string {
 	return "DOCKET_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(s.key))
@@ -189,7 +186,7 @@ var settings = []setting{
 	{"http_addr", "address of the web UI, API and /metrics", str(func(c *Config) *string { return &c.HTTPAddr })},
 	{"metrics_addr", "address of /metrics for worker and scheduler", str(func(c *Config) *string { return &c.MetricsAddr })},
 	{"portal_addr", "address of the demo portals", str(func(c *Config) *string { return &c.PortalAddr })},
-	secretSetting("secret_key", "credential vault key (64 hex digits or base64)", str(func(c *Config) *string { return &c.SecretKey })),
+	{"secret_key", "credential vault key (64 hex digits or base64)", str(func(c *Config) *string { return &c.SecretKey })},
 	{"secret_key_file", "file holding the credential vault key (default <data_dir>/secret.key)", str(func(c *Config) *string { return &c.SecretKeyFile })},
 	{"worker.name", "worker name in run records (default host:pid)", str(func(c *Config) *string { return &c.Worker.Name })},
 	{"worker.concurrency", "browser contexts (concurrent runs) per worker", integer(func(c *Config) *int { return &c.Worker.Concurrency })},

@@ -84,7 +84,7 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	flags := map[string]*string{}
 	for _, s := range settings {
-		if s.secret {
+		if s.secret() {
 			continue
 		}
 		v := fs.Lookup(s.flag()).Value.String()

@@ -71,7 +71,7 @@ then DOCKET_* environment variables, then flags.`,
 	pf := root.PersistentFlags()
 	pf.StringVarP(&configPath, "config", "c", "", "YAML configuration file (default $DOCKET_CONFIG)")
 	for _, s := range settings {
-		if !s.secret {
+		if !s.secret() {
 			flags[s.key] = pf.String(s.flag(), "", s.help+" ["+s.env()+"]")
 		}
 	}
@@ -108,7 +108,7 @@ func loadConfig(cfg *Config, path string, environ []string, fs *pflag.FlagSet, f
 		return err
 	}
 	for _, s := range settings {
-		if s.secret || !fs.Changed(s.flag()) {
+		if s.secret() || !fs.Changed(s.flag()) {
 			continue
 		}
 		if err := s.set(cfg, *flags[s.key]); err != nil {
