@@ -38,8 +38,24 @@ func (e Evidence) ChainHash() string {
 		chainTime(e.CapturedAt))
 }
 
+// Why an artefact was captured. An evidence policy of "exceptions" keeps
+// every capture but the routine screenshots of pages read.
+const (
+	PurposeRead    = "read"    // a page the bot read (the default)
+	PurposeFailure = "failure" // the screen at a failure point
+	PurposeBefore  = "before"  // before a portal action
+	PurposeAfter   = "after"   // after a portal action
+)
+
+// Evidence policies: which screenshots a bot keeps.
+const (
+	EvidenceAll        = "all"
+	EvidenceExceptions = "exceptions"
+)
+
 // EvidenceCapture is a captured artefact before it is stored.
 type EvidenceCapture struct {
+	Purpose         string // PurposeRead when empty
 	Kind            string
 	MediaType       string
 	Content         []byte

@@ -18,20 +18,20 @@ type recorder struct {
 	run      orchestrator.Run
 	store    orchestrator.Store
 	evidence orchestrator.EvidenceStore
+	policy   string // orchestrator.EvidenceAll or EvidenceExceptions
 	metrics  *monitoring.Metrics
 	now      func() time.Time
 
-	mu       sync.Mutex
-	progress orchestrator.RunProgress
+	mu        sync.Mutex
+	progress  orchestrator.RunProgress
+	pageStart time.Time // when the page being read started, for the step metric
 }
 
-func newRecorder(run orchestrator.Run, store orchestrator.Store, ev orchestrator.EvidenceStore,
+func newRecorder(run orchestrator.Run, store orchestrator.Store, ev orchestrator.EvidenceStore, policy string,
 	m *monitoring.Metrics, now func() time.Time) *recorder {
-	return &recorder{
-		// Counters are this attempt's; the store adds created and updated
-		// to what earlier attempts of the run recorded.
-		run: run, store: store, evidence: ev, metrics: m, now: now,
-	}
+	// Counters are this attempt's; the store adds created and updated to
+	// what earlier attempts of the run recorded.
+	return &recorder{run: run, store: store, evidence: ev, policy: policy, metrics: m, now: now}
 }
 
 func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) error {
@@ -39,7 +39,9 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 	if err != nil {
 		return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
 	}
+	began := r.now()
 	res, err := r.store.UpsertItem(ctx, u)
+	r.metrics.StepDone(r.run.Bot, monitoring.StepUpsert, r.run.ID, r.now().Sub(began))
 	if err != nil {
 		return fmt.Errorf("tasks: run %s: upsert %s/%s: %w", r.run.ID, obs.Portal, obs.ExternalID, err)
 	}
@@ -59,13 +61,23 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 	return nil
 }
 
+// Capture stores c unless the bot's evidence policy drops it: with
+// "exceptions", routine screenshots of pages read are not kept (failures,
+// before/after shots and DOM snapshots always are). A dropped capture
+// returns a zero Evidence.
 func (r *recorder) Capture(ctx context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
+	if r.policy == orchestrator.EvidenceExceptions && c.Kind == orchestrator.EvidenceScreenshot &&
+		(c.Purpose == "" || c.Purpose == orchestrator.PurposeRead) {
+		return orchestrator.Evidence{}, nil
+	}
 	c.Bot = r.run.Bot
 	c.RunID = r.run.ID
 	if c.CapturedAt.IsZero() {
 		c.CapturedAt = r.now()
 	}
+	began := r.now()
 	e, err := r.evidence.Put(ctx, c)
+	r.metrics.StepDone(r.run.Bot, monitoring.StepEvidence, r.run.ID, r.now().Sub(began))
 	if err != nil {
 		return e, fmt.Errorf("tasks: run %s: store evidence: %w", r.run.ID, err)
 	}
@@ -79,9 +91,13 @@ func (r *recorder) Capture(ctx context.Context, c orchestrator.EvidenceCapture) 
 }
 
 func (r *recorder) PageRead(ctx context.Context) error {
+	now := r.now()
 	r.mu.Lock()
 	r.progress.Pages++
+	took := now.Sub(r.pageStart)
+	r.pageStart = now
 	r.mu.Unlock()
+	r.metrics.StepDone(r.run.Bot, monitoring.StepPage, r.run.ID, took)
 	r.metrics.PagesRead.WithLabelValues(r.run.Bot).Inc()
 	return r.flush(ctx)
 }
@@ -103,4 +119,12 @@ func (r *recorder) snapshot() orchestrator.RunProgress {
 
 func (r *recorder) SelectorUsed(portal, element string, index int) {
 	r.metrics.SelectorUsed(portal, element, index)
+}
+
+// startPageClock starts timing the first page, once the browser session
+// is open.
+func (r *recorder) startPageClock() {
+	r.mu.Lock()
+	r.pageStart = r.now()
+	r.mu.Unlock()
 }

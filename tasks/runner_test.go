@@ -139,6 +139,32 @@ func TestBotRunRetriesThenFails(t *testing.T) {
 	}
 }
 
+func TestEvidencePolicyExceptionsDropsRoutineScreenshots(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	run, _, err := f.store.CreateRun(ctx, orchestrator.Run{ID: "r-policy", Bot: "b", Slot: orchestrator.SlotManual,
+		Status: orchestrator.RunQueued, QueuedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(run, f.store, f.evidence, orchestrator.EvidenceExceptions, f.metrics, time.Now)
+	shot := orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: []byte("a page"), URL: "http://p/worklist"}
+	if e, err := rec.Capture(ctx, shot); err != nil || e.ID != 0 {
+		t.Fatalf("routine screenshot kept under exceptions policy: %+v %v", e, err)
+	}
+	shot.Purpose, shot.Content = orchestrator.PurposeFailure, []byte("the failure")
+	if e, err := rec.Capture(ctx, shot); err != nil || e.ID == 0 {
+		t.Fatalf("failure screenshot dropped: %+v %v", e, err)
+	}
+	dom := orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: []byte("<p>"), URL: "http://p/a/1"}
+	if e, err := rec.Capture(ctx, dom); err != nil || e.ID == 0 {
+		t.Fatalf("DOM snapshot dropped: %+v %v", e, err)
+	}
+	if got := rec.snapshot().Screenshots; got != 1 {
+		t.Fatalf("screenshots counted = %d, want 1", got)
+	}
+}
+
 func TestBadPayloadIsNotRetried(t *testing.T) {
 	f := newFixture(t)
 	r, err := NewRunner(RunnerConfig{Store: f.store, Evidence: f.evidence, Sessions: nullSessions{}, Metrics: f.metrics})

@@ -75,6 +75,10 @@ type BotConfig struct {
 	Timeout    time.Duration `yaml:"timeout"`     // default 10m
 	RetryDelay time.Duration `yaml:"retry_delay"` // default 30s
 	Enabled    *bool         `yaml:"enabled"`     // default true
+	// Evidence is which screenshots the bot keeps: "all" (default) or
+	// "exceptions" (failures and before/after of actions; DOM snapshots of
+	// every record are always kept).
+	Evidence string `yaml:"evidence"`
 }
 
 // Portal and bot names of the built-in demo.
@@ -287,6 +291,11 @@ func (c *Config) validate() error {
 		if err := ob.Validate(); err != nil {
 			return configErrorf("bots[%d]: %s", i, strings.TrimPrefix(err.Error(), orchestrator.ErrInvalid.Error()+": "))
 		}
+		switch b.Evidence {
+		case "", orchestrator.EvidenceAll, orchestrator.EvidenceExceptions:
+		default:
+			return configErrorf("bots[%d] (%s): evidence %q: want all or exceptions", i, b.Name, b.Evidence)
+		}
 		if _, ok := c.Portals[b.Portal]; !ok {
 			return configErrorf("bots[%d] (%s): portal %q is not configured under portals", i, b.Name, b.Portal)
 		}
@@ -320,6 +329,15 @@ func (c *Config) bots() map[string]orchestrator.Bot {
 	m := make(map[string]orchestrator.Bot, len(c.Bots))
 	for _, b := range c.Bots {
 		m[b.Name] = b.bot()
+	}
+	return m
+}
+
+// evidencePolicies returns each bot's evidence policy by name.
+func (c *Config) evidencePolicies() map[string]string {
+	m := make(map[string]string, len(c.Bots))
+	for _, b := range c.Bots {
+		m[b.Name] = orDefault(b.Evidence, orchestrator.EvidenceAll)
 	}
 	return m
 }

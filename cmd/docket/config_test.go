@@ -113,6 +113,7 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 	want := defaultConfig()
 	yes := true
 	want.Bots[0].MaxRetry, want.Bots[0].Timeout, want.Bots[0].RetryDelay, want.Bots[0].Enabled = 3, 10*time.Minute, 30*time.Second, &yes
+	want.Bots[0].Evidence = "all"
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("example config differs from defaults:\n got %+v\nwant %+v", cfg, want)
 	}

@@ -63,6 +63,7 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 	runner, err := tasks.NewRunner(tasks.RunnerConfig{
 		Store: st, Evidence: ev, Sessions: pool, Metrics: a.metrics, Logger: a.log.Named("runner"),
 		Bots: a.cfg.bots(), Impls: impls, Targets: targets, Worker: a.workerName(),
+		EvidencePolicy: a.cfg.evidencePolicies(),
 	})
 	if err != nil {
 		pool.Stop()
