@@ -38,10 +38,6 @@ type RunnerConfig struct {
 	Worker string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// FailureReason maps a failed attempt's error to a bounded metric
-	// label (a monitoring.Reason* constant); nil means failureReason,
-	// which knows the errors of bots and tasks. Bot kinds add theirs.
-	FailureReason func(err error) string
 }
 
 // Runner handles bot:run tasks.
@@ -58,9 +54,6 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.FailureReason == nil {
-		cfg.FailureReason = failureReason
 	}
 	for name, b := range cfg.Bots {
 		if _, ok := cfg.Impls[b.Kind]; !ok {
@@ -115,9 +108,6 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("tasks: start run %s: %w", p.RunID, err)
 	}
 	log.Info("run attempt started", zap.Int("attempt", run.Attempts))
-	if run.Attempts == 1 {
-		r.cfg.Metrics.RunStarted(bot.Name, run.ID)
-	}
 
 	rec := newRecorder(run, r.cfg.Store, r.cfg.Evidence, r.cfg.EvidencePolicy[bot.Name], r.cfg.Metrics, r.cfg.Now)
 	runErr := r.attempt(ctx, bot, rec)
@@ -131,8 +121,7 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 
 	if runErr == nil {
 		r.finish(final, log, run, orchestrator.RunSucceeded, "")
-		r.cfg.Metrics.AttemptEnded(monitoring.Attempt{Bot: bot.Name, RunID: run.ID,
-			Outcome: monitoring.OutcomeSucceeded, Duration: elapsed, At: r.cfg.Now()})
+		r.cfg.Metrics.RunEnded(bot.Name, monitoring.OutcomeSucceeded, elapsed, r.cfg.Now())
 		log.Info("run succeeded", zap.Int("pages", p2.Pages), zap.Int("records", p2.Records),
 			zap.Int("created", p2.Created), zap.Int("updated", p2.Updated), zap.Duration("took", elapsed))
 		return nil
@@ -142,22 +131,18 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 		status, outcome = orchestrator.RunFailed, monitoring.OutcomeFailed
 	}
 	r.finish(final, log, run, status, runErr.Error())
-	r.cfg.Metrics.AttemptEnded(monitoring.Attempt{Bot: bot.Name, RunID: run.ID, Outcome: outcome,
-		Reason: r.cfg.FailureReason(runErr), Duration: elapsed, At: r.cfg.Now()})
+	r.cfg.Metrics.RunEnded(bot.Name, outcome, elapsed, r.cfg.Now())
 	log.Warn("run attempt failed", zap.String("status", string(status)), zap.Error(runErr))
 	return runErr
 }
 
 func (r *Runner) attempt(ctx context.Context, bot orchestrator.Bot, rec *recorder) error {
 	impl := r.cfg.Impls[bot.Kind]
-	began := r.cfg.Now()
 	sess, err := r.cfg.Sessions.Session(ctx, r.cfg.Targets[bot.Portal])
 	if err != nil {
-		return fmt.Errorf("%w: %w", errBrowserSession, err)
+		return fmt.Errorf("tasks: browser session: %w", err)
 	}
 	defer sess.Close()
-	r.cfg.Metrics.StepDone(bot.Name, monitoring.StepSession, rec.run.ID, r.cfg.Now().Sub(began))
-	rec.startPageClock()
 	return impl.Run(ctx, sess, rec)
 }
 
@@ -180,21 +165,4 @@ func lastAttempt(ctx context.Context) bool {
 	retried, ok1 := asynq.GetRetryCount(ctx)
 	max, ok2 := asynq.GetMaxRetry(ctx)
 	return ok1 && ok2 && retried >= max
-}
-
-// errBrowserSession marks an attempt that got no browser context.
-var errBrowserSession = errors.New("tasks: browser session")
-
-// failureReason classifies the errors bots and tasks know; anything else
-// is "other".
-func failureReason(err error) string {
-	switch {
-	case errors.Is(err, &bots.SelectorMissError{}):
-		return monitoring.ReasonSelectorMiss
-	case errors.Is(err, context.DeadlineExceeded):
-		return monitoring.ReasonTimeout
-	case errors.Is(err, errBrowserSession):
-		return monitoring.ReasonBrowser
-	}
-	return monitoring.ReasonOther
 }
