@@ -40,6 +40,12 @@ type Target struct {
 	Username   string
 	Password   string
 	TOTPSecret string // base32 TOTP secret for a second factor; empty if none
+	// UserAgent overrides the pool's user agent for this portal.
+	UserAgent string
+	// Block lists resource kinds the portal's pages load that the bot may
+	// skip: "images", "fonts", "media", "analytics". Blocked images also
+	// vanish from screenshots, so block them only where evidence allows.
+	Block []string
 }
 
 // String omits the credentials.

@@ -182,6 +182,11 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 			return nil, err
 		}
 		page, dispose, err := br.newContextPage(ctx)
+		if err == nil {
+			if err = applyTarget(page, t); err != nil {
+				_ = dispose()
+			}
+		}
 		if err != nil {
 			p.done()
 			if attempt == 0 && ctx.Err() == nil && br.alive(ctx) != nil {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
@@ -121,15 +120,6 @@ func (a *app) openEvidence(ctx context.Context, st orchestrator.Store) (*evidenc
 	}
 	a.onClose(func() { _ = ev.Close() })
 	return ev, nil
-}
-
-// targets are the configured portals with their credentials.
-func (a *app) targets() map[string]bots.Target {
-	m := make(map[string]bots.Target, len(a.cfg.Portals))
-	for name, p := range a.cfg.Portals {
-		m[name] = bots.Target{Portal: name, BaseURL: p.URL, Username: p.Username, Password: p.Password}
-	}
-	return m
 }
 
 // listen binds addr and serves h on it until the app closes; it returns

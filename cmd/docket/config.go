@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 	"go.yaml.in/yaml/v3"
 )
@@ -59,9 +60,11 @@ type DemoConfig struct {
 // PortalConfig is where a portal is and how to log in. The password is a
 // secret: it is never logged, put in a task or shown in an error.
 type PortalConfig struct {
-	URL      string `yaml:"url"`
-	Username string `yaml:"username"`
-	Password string `yaml:"password"`
+	URL       string   `yaml:"url"`
+	Username  string   `yaml:"username"`
+	Password  string   `yaml:"password"`
+	UserAgent string   `yaml:"user_agent"` // default: the worker's DocketBot agent
+	Block     []string `yaml:"block"`      // resource kinds to skip: images, fonts, media, analytics
 }
 
 // BotConfig defines one bot.
@@ -280,6 +283,9 @@ func (c *Config) validate() error {
 		if u, err := url.Parse(p.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			return configErrorf("portals.%s.url %q: want an http(s) URL", name, p.URL)
 		}
+		if err := bots.ValidateBlock(p.Block); err != nil {
+			return configErrorf("portals.%s.block: %s", name, strings.TrimPrefix(err.Error(), "bots: "))
+		}
 	}
 	seen := map[string]bool{}
 	for i, b := range c.Bots {
@@ -329,6 +335,17 @@ func (c *Config) bots() map[string]orchestrator.Bot {
 	m := make(map[string]orchestrator.Bot, len(c.Bots))
 	for _, b := range c.Bots {
 		m[b.Name] = b.bot()
+	}
+	return m
+}
+
+// targets are the configured portals with the credentials the
+// configuration holds (the vault's take precedence, see resolveTargets).
+func (c *Config) targets() map[string]bots.Target {
+	m := make(map[string]bots.Target, len(c.Portals))
+	for name, p := range c.Portals {
+		m[name] = bots.Target{Portal: name, BaseURL: p.URL, Username: p.Username, Password: p.Password,
+			UserAgent: p.UserAgent, Block: p.Block}
 	}
 	return m
 }

@@ -52,6 +52,7 @@ func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
 		{name: "unknown flag", args: []string{"--no-such-flag"}, mention: "no-such-flag"},
 		{name: "bot without portal", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: nowhere\n", mention: "nowhere"},
 		{name: "bad schedule zone", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: coding-worklist\n    timezone: Mars/Base\n", mention: "Mars/Base"},
+		{name: "bad block kind", file: "portals:\n  coding-worklist:\n    url: http://x\n    block: [pixels]\n", mention: "pixels"},
 		{name: "bad redis url", args: []string{"--redis-url", "http://x"}, mention: "redis_url"},
 		{name: "missing file", args: []string{"--config", "/nonexistent/docket.yaml"}, mention: "/nonexistent/docket.yaml"},
 	}
@@ -114,6 +115,9 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 	yes := true
 	want.Bots[0].MaxRetry, want.Bots[0].Timeout, want.Bots[0].RetryDelay, want.Bots[0].Enabled = 3, 10*time.Minute, 30*time.Second, &yes
 	want.Bots[0].Evidence = "all"
+	p := want.Portals[PortalCodingWorklist]
+	p.Block = []string{}
+	want.Portals[PortalCodingWorklist] = p
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("example config differs from defaults:\n got %+v\nwant %+v", cfg, want)
 	}

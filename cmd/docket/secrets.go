@@ -50,7 +50,7 @@ func (a *app) openVault(st orchestrator.SecretStore, create bool) (*vault.Vault,
 // resolveTargets gives each configured portal its credentials: the vault's
 // when it holds some for the portal, otherwise the configuration's.
 func (a *app) resolveTargets(ctx context.Context, v *vault.Vault) (map[string]bots.Target, error) {
-	targets := a.targets()
+	targets := a.cfg.targets()
 	if v == nil {
 		return targets, nil
 	}
