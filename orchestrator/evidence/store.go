@@ -13,13 +13,15 @@ import (
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
 	"gocloud.dev/blob/memblob"
+	"gocloud.dev/blob/s3blob"
 	"gocloud.dev/gcerrors"
 )
 
 // Config says where evidence content lives.
 type Config struct {
 	// URL is a gocloud.dev blob bucket URL: file:///abs/dir (the directory
-	// is created if missing) or mem:// (tests). Required; the caller passes
+	// is created if missing), s3://bucket (S3 or S3-compatible, see Open)
+	// or mem:// (tests). Required; the caller passes
 	// file:///<data dir>/evidence by default.
 	URL string
 	// NowFunc stamps captures made without a time. Default time.Now.
@@ -57,6 +59,10 @@ func Open(ctx context.Context, cfg Config, store orchestrator.Store) (*Store, er
 	mux := new(blob.URLMux)
 	mux.RegisterBucket(fileblob.Scheme, &fileblob.URLOpener{Options: fileblob.Options{CreateDir: true}})
 	mux.RegisterBucket(memblob.Scheme, &memblob.URLOpener{})
+	// s3://bucket?region=…&endpoint=http://minio:9000&use_path_style=true
+	// reaches AWS S3 and S3-compatible stores; credentials come from the
+	// standard AWS environment, never from Docket's configuration.
+	mux.RegisterBucket(s3blob.Scheme, new(s3blob.URLOpener))
 	bucket, err := mux.OpenBucket(ctx, cfg.URL)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: open bucket %s: %w", addr, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,5 +209,32 @@ func TestMemBucket(t *testing.T) {
 	}
 	if _, err := evidence.Open(ctx, evidence.Config{URL: "gs://bucket"}, records); err == nil {
 		t.Fatal("an unsupported scheme opened")
+	}
+}
+
+// An s3:// URL opens without touching the network; a store that cannot be
+// reached fails the write with an error naming the bucket, not a panic.
+func TestS3BucketUnreachable(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "docket-test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "docket-test-secret")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := sqlstore.OpenAndMigrate(ctx, sqlstore.Config{URL: filepath.Join(t.TempDir(), "e.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ev, err := evidence.Open(ctx, evidence.Config{URL: "s3://evidence?region=us-east-1&endpoint=http://127.0.0.1:1&use_path_style=true"}, st)
+	if err != nil {
+		t.Fatalf("open s3 bucket: %v", err)
+	}
+	defer ev.Close()
+	_, err = ev.Put(ctx, orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png",
+		Content: []byte("png"), URL: "http://portal/worklist", Bot: "b", RunID: "r", CapturedAt: time.Now()})
+	if err == nil || !strings.Contains(err.Error(), "evidence") || strings.Contains(err.Error(), "docket-test-secret") {
+		t.Fatalf("put to unreachable S3: err = %v", err)
+	}
+	if recs, _ := st.EvidenceChain(ctx, 0, 10); len(recs) != 0 {
+		t.Fatalf("a record was written although the content was not stored: %+v", recs)
 	}
 }
