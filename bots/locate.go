@@ -12,16 +12,25 @@ import (
 )
 
 // SelectorMissError reports that no candidate of an element matched
-// before the step's deadline. Callers capture a screenshot before
-// unwinding, and errors.Is(err, &SelectorMissError{}) matches any miss.
+// before the step's deadline: the selector file no longer fits the
+// portal ("selector broken"). Bots capture a screenshot before unwinding
+// and attach it (Evidence, Screenshot); errors.Is(err,
+// &SelectorMissError{}) matches any miss.
 type SelectorMissError struct {
 	Portal  string
+	Version string   // the selector file's layout version
 	Element string   // element name; "a|b" when several were looked for
 	Tried   []string // the candidates in the order tried, e.g. "css: #username"
+	// Evidence is the id of the screenshot the bot stored when the miss
+	// happened; 0 when none could be taken.
+	Evidence int64
+	// Screenshot is that PNG, kept for callers without an evidence store
+	// (docket selectors check); nil when none could be taken.
+	Screenshot []byte
 }
 
 func (e *SelectorMissError) Error() string {
-	return fmt.Sprintf("bots: portal %s: element %s not found (tried %s)", e.Portal, e.Element, strings.Join(e.Tried, " | "))
+	return fmt.Sprintf("bots: portal %s: selector broken: element %s not found (tried %s)", e.Portal, e.Element, strings.Join(e.Tried, " | "))
 }
 
 // Is matches another *SelectorMissError whose non-empty Portal and Element
@@ -65,6 +74,19 @@ func Locate(ctx context.Context, s *Session, f *selectors.File, name string, fn 
 	return m, err
 }
 
+// Selector returns the CSS selector or the XPath expression rod matches a
+// candidate with (see selectors.Candidate.XPath), and whether it is XPath.
+func Selector(c selectors.Candidate) (sel string, xpath bool, err error) {
+	switch c.Strategy {
+	case selectors.CSS:
+		return c.Value, false, nil
+	case selectors.XPath, selectors.Text:
+		x, _ := c.XPath()
+		return x, true, nil
+	}
+	return "", false, fmt.Errorf("bots: candidate strategy %s is not supported", c.Strategy)
+}
+
 // FindElement waits until one candidate of the named elements is present
 // and returns the first found, trying elements in the order given and each
 // element's candidates in file order on every poll. It waits no longer
@@ -94,8 +116,8 @@ func find(p *rod.Page, f *selectors.File, wait bool, names []string) (Match, err
 			return Match{}, err
 		}
 		for i, c := range e.Candidates {
-			if c.Strategy != selectors.CSS {
-				return Match{}, fmt.Errorf("bots: element %s: candidate strategy %s is not supported", name, c.Strategy)
+			if _, _, err := Selector(c); err != nil {
+				return Match{}, fmt.Errorf("bots: element %s: %w", name, err)
 			}
 			branches = append(branches, Match{Name: name, Index: i, Candidate: c})
 			tried = append(tried, c.String())
@@ -108,14 +130,20 @@ func find(p *rod.Page, f *selectors.File, wait bool, names []string) (Match, err
 	var found Match
 	race := p.Race()
 	for _, b := range branches {
-		race = race.Element(b.Candidate.Value).Handle(func(el *rod.Element) error {
+		handle := func(el *rod.Element) error {
 			found = b
 			found.Element = el
 			return nil
-		})
+		}
+		sel, isXPath, _ := Selector(b.Candidate)
+		if isXPath {
+			race = race.ElementX(sel).Handle(handle)
+		} else {
+			race = race.Element(sel).Handle(handle)
+		}
 	}
 	_, err := race.Do()
-	miss := &SelectorMissError{Portal: f.Portal, Element: strings.Join(names, "|"), Tried: tried}
+	miss := &SelectorMissError{Portal: f.Portal, Version: f.Version, Element: strings.Join(names, "|"), Tried: tried}
 	switch {
 	case err == nil:
 		return found, nil

@@ -35,6 +35,10 @@ func locateFile() *selectors.File {
 		"submit":  {Name: "submit", Candidates: css("button.go", "#submit")},
 		"late":    {Name: "late", Candidates: css("#nope", "span.late")},
 		"missing": {Name: "missing", Candidates: css("#gone", ".vanished")},
+		"xpath": {Name: "xpath", Candidates: []selectors.Candidate{
+			{Strategy: selectors.XPath, Value: "//nav[@id='none']"}, {Strategy: selectors.XPath, Value: "//form/button[@type='submit']"}}},
+		"text": {Name: "text", Candidates: []selectors.Candidate{
+			{Strategy: selectors.Text, Value: "not on the page"}, {Strategy: selectors.Text, Value: "here"}}},
 	}}
 }
 
@@ -102,6 +106,26 @@ func TestLocate(t *testing.T) {
 		}
 	})
 
+	t.Run("xpath and text candidates", func(t *testing.T) {
+		var got string
+		m, err := Locate(ctx, s, f, "xpath", func(m Match) error {
+			var err error
+			got, err = m.Element.Text()
+			return err
+		})
+		if err != nil || m.Index != 1 || got != "Go" {
+			t.Fatalf("Locate(xpath) = %+v, %q, %v", m, got, err)
+		}
+		m, err = Locate(ctx, s, f, "text", func(m Match) error {
+			var err error
+			got, err = m.Element.Text()
+			return err
+		})
+		if err != nil || m.Index != 1 || got != "here" {
+			t.Fatalf("Locate(text) = %+v, %q, %v; want the span that appears", m, got, err)
+		}
+	})
+
 	t.Run("miss within the step deadline", func(t *testing.T) {
 		start := time.Now()
 		_, err := Locate(ctx, s, f, "missing", nil)
@@ -110,7 +134,7 @@ func TestLocate(t *testing.T) {
 		if !errors.As(err, &miss) {
 			t.Fatalf("Locate(missing) = %v, want *SelectorMissError", err)
 		}
-		want := &SelectorMissError{Portal: "test-portal", Element: "missing", Tried: []string{"css: #gone", "css: .vanished"}}
+		want := &SelectorMissError{Portal: "test-portal", Version: "v1", Element: "missing", Tried: []string{"css: #gone", "css: .vanished"}}
 		if !reflect.DeepEqual(miss, want) {
 			t.Errorf("miss = %+v, want %+v", miss, want)
 		}
@@ -120,7 +144,7 @@ func TestLocate(t *testing.T) {
 		if took < 2*time.Second || took > 5*time.Second {
 			t.Errorf("miss took %s with a 2s step timeout", took)
 		}
-		if !strings.Contains(err.Error(), "element missing not found (tried css: #gone | css: .vanished)") {
+		if !strings.Contains(err.Error(), "selector broken: element missing not found (tried css: #gone | css: .vanished)") {
 			t.Errorf("message %q", err)
 		}
 	})

@@ -42,6 +42,16 @@ func LoadVersion(portal, version string) (*File, error) {
 	return c.Version(portal, version)
 }
 
+// LoadLayouts returns every embedded layout of portal, oldest first, for a
+// bot that detects which one the portal serves (File.Marker).
+func LoadLayouts(portal string) ([]*File, error) {
+	c, err := Embedded()
+	if err != nil {
+		return nil, err
+	}
+	return c.Files(portal)
+}
+
 // Embedded reads the files built into the binary.
 func Embedded() (*Catalog, error) {
 	sub, err := fs.Sub(embedded, "portals")
@@ -126,6 +136,15 @@ func (c *Catalog) Versions(portal string) []string {
 		out = append(out, f.Version)
 	}
 	return out
+}
+
+// Files returns every version of portal's file, oldest first.
+func (c *Catalog) Files(portal string) ([]*File, error) {
+	files := c.byPortal[portal]
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%w: portal %q", ErrNotFound, portal)
+	}
+	return slices.Clone(files), nil
 }
 
 // Latest returns the highest version of portal's file.

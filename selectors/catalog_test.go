@@ -5,12 +5,26 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
 
 func TestLoadEmbedded(t *testing.T) {
-	f, err := Load("coding-worklist")
+	latest, err := Load("coding-worklist")
+	if err != nil || latest.Version != "v2" {
+		t.Fatalf("Load = %v, %v; want v2", latest, err)
+	}
+	layouts, err := LoadLayouts("coding-worklist")
+	if err != nil || len(layouts) != 2 || layouts[0].Version != "v1" || layouts[1].Version != "v2" {
+		t.Fatalf("LoadLayouts = %v, %v", layouts, err)
+	}
+	for _, l := range layouts {
+		if l.Marker == "" {
+			t.Errorf("%s has no layout marker", l.Version)
+		}
+	}
+	f, err := LoadVersion("coding-worklist", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,14 +113,14 @@ func TestLoadDirLatestAndOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	merged := emb.With(oc).With(c)
-	if got := merged.Portals(); !reflect.DeepEqual(got, []string{"coding-worklist", "p"}) {
+	if got := merged.Portals(); !slices.Contains(got, "coding-worklist") || !slices.Contains(got, "p") {
 		t.Errorf("portals = %v", got)
 	}
-	f, _ := merged.Latest("coding-worklist")
+	f, _ := merged.Version("coding-worklist", "v1")
 	if len(f.Elements) != 1 {
 		t.Errorf("override did not replace the embedded v1: %d elements", len(f.Elements))
 	}
-	if orig, _ := emb.Latest("coding-worklist"); len(orig.Elements) == 1 {
+	if orig, _ := emb.Version("coding-worklist", "v1"); len(orig.Elements) == 1 {
 		t.Error("With changed the embedded catalog")
 	}
 	if _, err := LoadDir(filepath.Join(dir, "missing")); err == nil {

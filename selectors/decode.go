@@ -18,6 +18,8 @@ type rawFile struct {
 	Portal   string                `yaml:"portal"`
 	Version  string                `yaml:"version"`
 	Start    string                `yaml:"start"`
+	Marker   string                `yaml:"marker"`
+	Pages    map[string]string     `yaml:"pages"`
 	Elements map[string]rawElement `yaml:"elements"`
 	Fields   map[string][]rawField `yaml:"fields"`
 }
@@ -33,6 +35,7 @@ type rawField struct {
 	Parser   Parser            `yaml:"parser"`
 	Optional bool              `yaml:"optional"`
 	Values   map[string]string `yaml:"values"`
+	MaxLen   int               `yaml:"max_len"`
 }
 
 // UnmarshalYAML reads a candidate written as a one-key mapping, such as
@@ -82,7 +85,7 @@ func decode(source string, data []byte) (*File, error) {
 		return nil, fail("key elements is empty")
 	}
 	f := &File{
-		Portal: raw.Portal, Version: raw.Version, Start: raw.Start, Source: source,
+		Portal: raw.Portal, Version: raw.Version, Start: raw.Start, Marker: raw.Marker, Source: source,
 		Elements: make(map[string]Element, len(raw.Elements)),
 		Fields:   make(map[string][]Field, len(raw.Fields)),
 	}
@@ -91,6 +94,15 @@ func decode(source string, data []byte) (*File, error) {
 			return nil, fail("element %s has no candidates", name)
 		}
 		f.Elements[name] = Element{Name: name, Candidates: e.Candidates, Optional: e.Optional}
+	}
+	for name, p := range raw.Pages {
+		if !strings.HasPrefix(p, "/") {
+			return nil, fail("page %s must be a path starting with /", name)
+		}
+	}
+	f.Pages = raw.Pages
+	if _, ok := f.Elements[raw.Marker]; raw.Marker != "" && !ok {
+		return nil, fail("marker names element %s, which the file lacks", raw.Marker)
 	}
 	for group, fields := range raw.Fields {
 		if len(fields) == 0 {
@@ -108,6 +120,8 @@ func decode(source string, data []byte) (*File, error) {
 				return nil, fail("%s (%s) has unknown parser %q", key, rf.Label, rf.Parser)
 			case rf.Values != nil && rf.Parser != ParseAsText:
 				return nil, fail("%s (%s): values need parser text", key, rf.Label)
+			case rf.MaxLen < 0:
+				return nil, fail("%s (%s): max_len is negative", key, rf.Label)
 			case labels[ParseText(rf.Label)]:
 				return nil, fail("%s: label %q repeats", key, rf.Label)
 			case names[rf.Name]:
@@ -115,7 +129,7 @@ func decode(source string, data []byte) (*File, error) {
 			}
 			labels[ParseText(rf.Label)], names[rf.Name] = true, true
 			f.Fields[group] = append(f.Fields[group], Field{
-				Label: ParseText(rf.Label), Name: rf.Name, Parser: rf.Parser, Optional: rf.Optional, Values: rf.Values,
+				Label: ParseText(rf.Label), Name: rf.Name, Parser: rf.Parser, Optional: rf.Optional, Values: rf.Values, MaxLen: rf.MaxLen,
 			})
 		}
 	}

@@ -6,8 +6,8 @@ import (
 	"github.com/docket-rpa/docket/selectors"
 )
 
-func ExampleLoad() {
-	f, err := selectors.Load("coding-worklist")
+func ExampleLoadVersion() {
+	f, err := selectors.LoadVersion("coding-worklist", "v1")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -29,4 +29,17 @@ func ExampleField_Parse() {
 	// Output:
 	// 1234567 <nil>
 	// 2026-03-04
+}
+
+func ExampleParseNPI() {
+	npi, err := selectors.ParseNPI("1234567893")
+	fmt.Println(npi, err)
+	_, err = selectors.ParseNPI("1234567890")
+	fmt.Println(err)
+	code, _ := selectors.ParseICD10CM("s72001a")
+	fmt.Println(code)
+	// Output:
+	// 1234567893 <nil>
+	// not a valid NPI: check digit does not match
+	// S72.001A
 }

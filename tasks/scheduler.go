@@ -26,6 +26,10 @@ type SchedulerConfig struct {
 	// Grace is how far back a starting scheduler looks for a slot it may
 	// have missed while down. Default 1 minute.
 	Grace time.Duration
+	// Paused returns the bots a supervisor paused (by name, with when).
+	// A paused bot's slots pass without a run and are counted as
+	// "paused". Nil means nothing is ever paused.
+	Paused func(ctx context.Context) (map[string]time.Time, error)
 }
 
 // Scheduler fires each bot's cron slots. Every slot gets a deterministic
@@ -128,6 +132,13 @@ func (s *Scheduler) Fire(ctx context.Context) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.Now()
+	paused, err := s.paused(ctx)
+	if err != nil {
+		// Without knowing what is paused, firing could run a paused bot;
+		// the slots stay due and are tried on the next tick.
+		s.cfg.Logger.Warn("paused bots unknown; slots wait", zap.Error(err))
+		return
+	}
 	for i := range s.plans {
 		p := &s.plans[i]
 		var due time.Time
@@ -144,10 +155,22 @@ func (s *Scheduler) Fire(ctx context.Context) {
 		if missed > 0 {
 			s.cfg.Metrics.ScheduledSlots.WithLabelValues(p.bot.Name, "missed").Add(float64(missed))
 		}
+		if _, ok := paused[p.bot.Name]; ok {
+			s.cfg.Metrics.ScheduledSlots.WithLabelValues(p.bot.Name, "paused").Inc()
+			p.last = due
+			continue
+		}
 		if s.enqueue(ctx, p.bot, due) {
 			p.last = due
 		}
 	}
+}
+
+func (s *Scheduler) paused(ctx context.Context) (map[string]time.Time, error) {
+	if s.cfg.Paused == nil {
+		return nil, nil
+	}
+	return s.cfg.Paused(ctx)
 }
 
 // enqueue reports whether the slot is handled (enqueued now or before).

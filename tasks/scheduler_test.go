@@ -109,3 +109,38 @@ func TestParseScheduleErrors(t *testing.T) {
 		t.Fatalf("next = %s, want %s (06:00 Chicago on Monday)", next.UTC(), want)
 	}
 }
+
+func TestPausedBotSlotsPassWithoutARun(t *testing.T) {
+	const db = 4
+	f := newFixture(t)
+	rdb := testRedis(t, db)
+	bot := testBot("paused-bot")
+	bot.Schedule = "*/5 * * * *"
+	clock := &fakeClock{now: time.Date(2026, 11, 28, 9, 59, 0, 0, time.UTC)}
+	paused := map[string]time.Time{bot.Name: clock.Now()}
+	s, err := NewScheduler(SchedulerConfig{
+		Bots: []orchestrator.Bot{bot}, Metrics: f.metrics, Now: clock.Now, Grace: time.Second,
+		Enqueuer: NewEnqueuer(asynq.NewClientFromRedisClient(rdb), f.store, clock.Now),
+		Paused:   func(context.Context) (map[string]time.Time, error) { return paused, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	clock.Set(time.Date(2026, 11, 28, 10, 0, 1, 0, time.UTC))
+	s.Fire(ctx)
+	if runs, _ := f.store.Runs(ctx, bot.Name, 10); len(runs) != 0 {
+		t.Fatalf("a paused bot ran: %+v", runs)
+	}
+	if got := testutil.ToFloat64(f.metrics.ScheduledSlots.WithLabelValues(bot.Name, "paused")); got != 1 {
+		t.Fatalf("paused slots = %v, want 1", got)
+	}
+	// Resumed, the next slot runs; the paused one is not made up.
+	delete(paused, bot.Name)
+	clock.Set(time.Date(2026, 11, 28, 10, 5, 1, 0, time.UTC))
+	s.Fire(ctx)
+	runs, _ := f.store.Runs(ctx, bot.Name, 10)
+	if len(runs) != 1 || runs[0].Slot != "2026-11-28T10:05:00Z" {
+		t.Fatalf("runs after resume = %+v", runs)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/portalsim"
+	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
 )
@@ -29,15 +30,19 @@ type memRecorder struct {
 	pages    int
 	onPage   func(n int)
 	selector map[string]int // element → last candidate index reported
+	metrics  *monitoring.Metrics
 }
 
-func (m *memRecorder) SelectorUsed(_, element string, index int) {
+func (m *memRecorder) SelectorUsed(portal, element string, index int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.selector == nil {
 		m.selector = map[string]int{}
 	}
 	m.selector[element] = index
+	if m.metrics != nil {
+		m.metrics.SelectorUsed(portal, element, index)
+	}
 }
 
 func (m *memRecorder) Observe(_ context.Context, o orchestrator.Observation) error {
@@ -88,6 +93,9 @@ type fixture struct {
 func newFixture(t *testing.T, cfg portalsim.Config, wrap func(http.Handler) http.Handler) fixture {
 	t.Helper()
 	cfg.Now = func() time.Time { return portalNow }
+	if cfg.TOTPSecret == "" {
+		cfg.TOTPSecret = portalsim.NewTOTPSecret(cfg.Seed)
+	}
 	p, err := portalsim.NewCodingWorklist(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +107,9 @@ func newFixture(t *testing.T, cfg portalsim.Config, wrap func(http.Handler) http
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	user, pass := p.Credentials()
-	return fixture{portal: p, srv: srv, target: bots.Target{Portal: "coding-worklist", BaseURL: srv.URL, Username: user, Password: pass}}
+	return fixture{portal: p, srv: srv, target: bots.Target{
+		Portal: "coding-worklist", BaseURL: srv.URL, Username: user, Password: pass, TOTPSecret: p.TOTPSecret(),
+	}}
 }
 
 func session(t *testing.T, target bots.Target, stepTimeout time.Duration) *bots.Session {
@@ -115,15 +125,18 @@ func session(t *testing.T, target bots.Target, stepTimeout time.Duration) *bots.
 	return s
 }
 
-func newBot(t *testing.T, f *selectors.File) *Bot {
+// newBot returns a bot for the given selector files, by default every
+// embedded layout of the portal. Retries back off briefly so fault tests
+// stay fast.
+func newBot(t *testing.T, files ...*selectors.File) *Bot {
 	t.Helper()
-	if f == nil {
+	if len(files) == 0 {
 		var err error
-		if f, err = selectors.Load("coding-worklist"); err != nil {
+		if files, err = selectors.LoadLayouts("coding-worklist"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	b, err := New(Config{Selectors: f})
+	b, err := New(Config{Layouts: files, Backoff: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +176,7 @@ func want(a portalsim.Account) orchestrator.CodingHold {
 
 func TestReadsEveryAccount(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Seed: 7, Accounts: 60, PageSize: 25}, nil)
-	b := newBot(t, nil)
+	b := newBot(t)
 	rec, err := runBot(t, b, fx.target, 0)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
@@ -231,7 +244,7 @@ func TestReadsEveryAccount(t *testing.T) {
 // candidates replaced.
 func replaceElement(t *testing.T, name string, css ...string) *selectors.File {
 	t.Helper()
-	orig, err := selectors.Load("coding-worklist")
+	orig, err := selectors.LoadVersion("coding-worklist", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +268,7 @@ func TestSelectorMiss(t *testing.T) {
 		element string
 		step    time.Duration
 	}{
-		{elWorklistRows, 0},                // read by the list script: no waiting
+		{elWorklistRows, 3 * time.Second},  // waited for after the spinner
 		{elLoginUsername, 3 * time.Second}, // waited for until the step deadline
 		{elDetailFieldRows, 0},             // read inside fetched detail pages
 	} {
@@ -266,12 +279,19 @@ func TestSelectorMiss(t *testing.T) {
 			if !errors.As(err, &miss) {
 				t.Fatalf("Run = %v, want *bots.SelectorMissError", err)
 			}
-			if miss.Element != tc.element || miss.Portal != "coding-worklist" ||
+			if miss.Element != tc.element || miss.Portal != "coding-worklist" || miss.Version != "v1" ||
 				!reflect.DeepEqual(miss.Tried, []string{"css: .renamed-in-v2", "css: #also-gone"}) {
 				t.Errorf("miss = %+v", miss)
 			}
-			if len(rec.captures(orchestrator.EvidenceScreenshot)) == 0 {
-				t.Error("no screenshot captured at the failure")
+			shots := rec.captures(orchestrator.EvidenceScreenshot)
+			if len(shots) == 0 || miss.Evidence != int64(len(rec.evidence)) || !bytes.HasPrefix(miss.Screenshot, []byte("\x89PNG")) {
+				t.Errorf("the miss carries evidence %d and %d bytes; %d screenshots", miss.Evidence, len(miss.Screenshot), len(shots))
+			}
+			if !strings.Contains(err.Error(), "selector broken") {
+				t.Errorf("error %q does not say the selector broke", err)
+			}
+			if got, ok := rec.selector[tc.element]; !ok || got != -1 {
+				t.Errorf("selector use for %s = %d, %v; want -1", tc.element, got, ok)
 			}
 			if len(rec.obs) != 0 {
 				t.Errorf("%d observations despite the miss", len(rec.obs))
@@ -283,79 +303,50 @@ func TestSelectorMiss(t *testing.T) {
 func TestPortalUnavailable(t *testing.T) {
 	t.Run("at start", func(t *testing.T) {
 		fx := newFixture(t, portalsim.Config{Accounts: 20, FailRate: 1}, nil)
-		_, err := runBot(t, newBot(t, nil), fx.target, 0)
-		if !errors.Is(err, ErrPortalUnavailable) || !strings.Contains(err.Error(), "HTTP 503") {
-			t.Fatalf("Run = %v, want ErrPortalUnavailable with HTTP 503", err)
+		rec, err := runBot(t, newBot(t), fx.target, 0)
+		if !errors.Is(err, bots.ErrPortalUnavailable) || !strings.Contains(err.Error(), "HTTP 5") {
+			t.Fatalf("Run = %v, want ErrPortalUnavailable with HTTP 5xx", err)
+		}
+		if len(rec.captures(orchestrator.EvidenceScreenshot)) != 1 {
+			t.Error("want one screenshot of the failure")
 		}
 	})
 	t.Run("mid-run", func(t *testing.T) {
 		fx := newFixture(t, portalsim.Config{Accounts: 20}, nil)
 		rec := &memRecorder{onPage: func(int) { _ = fx.portal.SetFailRate(1) }}
-		err := newBot(t, nil).Run(context.Background(), session(t, fx.target, 0), rec)
-		if !errors.Is(err, ErrPortalUnavailable) {
+		err := newBot(t).Run(context.Background(), session(t, fx.target, 0), rec)
+		if !errors.Is(err, bots.ErrPortalUnavailable) {
 			t.Fatalf("Run = %v, want ErrPortalUnavailable", err)
 		}
 		if len(rec.obs) != 0 {
-			t.Errorf("%d observations from 503 pages", len(rec.obs))
+			t.Errorf("%d observations from 5xx pages", len(rec.obs))
 		}
 	})
 }
 
 func TestLoginRejected(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Accounts: 10}, nil)
-	target := fx.target
-	target.Username, target.Password = "coder", "s3cret-Wrong-pw"
-	rec, err := runBot(t, newBot(t, nil), target, 0)
-	if !errors.Is(err, ErrLoginRejected) {
-		t.Fatalf("Run = %v, want ErrLoginRejected", err)
-	}
-	if strings.Contains(err.Error(), target.Password) || strings.Contains(err.Error(), target.Username) {
-		t.Errorf("error %q contains credentials", err)
-	}
-	if len(rec.captures(orchestrator.EvidenceScreenshot)) != 1 {
-		t.Error("want one screenshot of the rejected login")
-	}
-}
-
-func TestMalformedDetailPage(t *testing.T) {
-	var broken string
-	fx := newFixture(t, portalsim.Config{Accounts: 30}, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/accounts/"+broken {
-				next.ServeHTTP(w, r)
-				return
+	for name, change := range map[string]func(*bots.Target){
+		"password":      func(tg *bots.Target) { tg.Password = "s3cret-Wrong-pw" },
+		"second factor": func(tg *bots.Target) { tg.TOTPSecret = portalsim.NewTOTPSecret(99) },
+		"no secret":     func(tg *bots.Target) { tg.TOTPSecret = "" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			target := fx.target
+			change(&target)
+			rec, err := runBot(t, newBot(t), target, 0)
+			if !errors.Is(err, bots.ErrLoginRejected) || !errors.Is(err, ErrLoginRejected) {
+				t.Fatalf("Run = %v, want ErrLoginRejected", err)
 			}
-			rw := httptest.NewRecorder()
-			next.ServeHTTP(rw, r)
-			body := strings.Replace(rw.Body.String(), `<td class="num">$`, `<td class="num">USD `, 1)
-			for k, v := range rw.Header() {
-				w.Header()[k] = v
+			for _, secret := range []string{target.Password, target.Username, fx.target.TOTPSecret} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error %q contains a credential", err)
+				}
 			}
-			w.WriteHeader(rw.Code)
-			_, _ = w.Write([]byte(body))
+			if len(rec.captures(orchestrator.EvidenceScreenshot)) != 1 {
+				t.Error("want one screenshot of the rejected login")
+			}
 		})
-	})
-	acct := fx.portal.Accounts()[12]
-	broken = acct.Number
-	rec, err := runBot(t, newBot(t, nil), fx.target, 0)
-	if err == nil {
-		t.Fatal("Run read a page with unparsable charges")
-	}
-	msg := err.Error()
-	if !strings.Contains(msg, "account "+acct.Number) || !strings.Contains(msg, "total_charges_cents") {
-		t.Errorf("error %q does not name the account and field", msg)
-	}
-	if strings.Contains(msg, acct.PatientName) || strings.Contains(msg, acct.MRN) || strings.Contains(msg, "USD") {
-		t.Errorf("error %q leaks page content", msg)
-	}
-	var failShot bool
-	for _, c := range rec.captures(orchestrator.EvidenceScreenshot) {
-		if c.ItemRef == acct.Number && strings.HasSuffix(c.URL, "/accounts/"+acct.Number) {
-			failShot = true
-		}
-	}
-	if !failShot {
-		t.Error("no screenshot of the broken detail page")
 	}
 }
 
@@ -365,7 +356,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 	defer cancel()
 	var cancelled time.Time
 	rec := &memRecorder{onPage: func(int) { cancelled = time.Now(); cancel() }}
-	err := newBot(t, nil).Run(ctx, session(t, fx.target, 0), rec)
+	err := newBot(t).Run(ctx, session(t, fx.target, 0), rec)
 	took := time.Since(cancelled)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
@@ -379,7 +370,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	good, err := selectors.Load("coding-worklist")
+	good, err := selectors.LoadVersion("coding-worklist", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,6 +399,11 @@ func TestNewValidates(t *testing.T) {
 		selectors.Field{Label: "Room", Name: "room_number", Parser: selectors.ParseAsText})
 	if _, err := New(Config{Selectors: &badName}); err == nil || !strings.Contains(err.Error(), "room_number") {
 		t.Errorf("field unknown to CodingHold: %v", err)
+	}
+	noMarker := *good
+	noMarker.Marker = ""
+	if _, err := New(Config{Layouts: []*selectors.File{good, &noMarker}}); err == nil {
+		t.Error("two layouts, one without a marker, accepted")
 	}
 	b, err := New(Config{Selectors: good})
 	if err != nil || b.Kind() != "coding-holds" || b.cfg.Queue != orchestrator.QueueCoding {

@@ -3,10 +3,10 @@ package codingholds
 import (
 	"context"
 	"fmt"
-	"net/url"
 
 	"github.com/go-rod/rod"
 
+	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 )
 
@@ -16,6 +16,7 @@ type detailPage struct {
 	Status        int            `json:"status"`
 	FinalURL      string         `json:"finalUrl"`
 	Redirected    bool           `json:"redirected"`
+	Maintenance   bool           `json:"maintenance"`
 	HTML          string         `json:"html"`
 	Fields        [][2]string    `json:"fields"`
 	ReasonHeaders []string       `json:"reasonHeaders"`
@@ -35,6 +36,7 @@ type detailSpec struct {
 	Cell          jsElement `json:"cell"`
 	QueryRows     jsElement `json:"queryRows"`
 	Deficiencies  jsElement `json:"deficiencies"`
+	Maintenance   jsElement `json:"maintenance"`
 }
 
 func (r *run) detailSpec() detailSpec {
@@ -42,17 +44,70 @@ func (r *run) detailSpec() detailSpec {
 		FieldRows: r.jsElement(elDetailFieldRows), Label: r.jsElement(elFieldLabel), Value: r.jsElement(elFieldValue),
 		ReasonHeaders: r.jsElement(elHoldReasonHeaders), ReasonRows: r.jsElement(elHoldReasonRows),
 		Cell: r.jsElement(elTableCell), QueryRows: r.jsElement(elQueryFieldRows), Deficiencies: r.jsElement(elDeficiencyItems),
+		Maintenance: r.jsElement(elMaintenance),
 	}
 }
 
 // readAccounts fetches a batch of detail pages in one evaluation and
-// reports each account.
+// reports each account. Pages that failed with a server error are fetched
+// again with backoff; when the portal ended the session, the bot signs in
+// again and fetches the rest. Each account is observed once.
 func (r *run) readAccounts(ctx context.Context, rows []listRow) error {
-	urls := make([]string, len(rows))
 	for i, row := range rows {
 		if row.Account == "" || !sameOrigin(row.Href, r.s.Target.BaseURL) {
 			return r.fail(ctx, "", fmt.Errorf("codingholds: worklist row %d has no account link on the portal", i+1))
 		}
+	}
+	pending := rows
+	for attempt := 0; len(pending) > 0; {
+		pages, err := r.fetchDetails(ctx, pending)
+		if err != nil {
+			return err
+		}
+		var retry []listRow
+		lost, failed := false, 0
+		for i, d := range pages {
+			row := pending[i]
+			switch {
+			case d.Redirected:
+				lost = true
+				retry = append(retry, row)
+			case d.Maintenance:
+				return r.failOnDetail(ctx, row.Account, d.URL,
+					fmt.Errorf("%w: account %s detail page shows the maintenance page", bots.ErrMaintenance, row.Account))
+			case d.Status >= 500 || d.Status == 0:
+				failed = d.Status
+				retry = append(retry, row)
+			case d.Status >= 400:
+				return r.failOnDetail(ctx, row.Account, d.URL, fmt.Errorf("codingholds: account %s detail page answered HTTP %d", row.Account, d.Status))
+			default:
+				if err := r.account(ctx, row.Account, d); err != nil {
+					return err
+				}
+			}
+		}
+		pending = retry
+		switch {
+		case len(pending) == 0:
+		case lost:
+			if err := r.relogin(ctx); err != nil {
+				return r.fail(ctx, "", err)
+			}
+		case attempt >= r.bot.cfg.Retries:
+			return r.fail(ctx, "", fmt.Errorf("%w: account detail pages answered HTTP %d on %d attempts", bots.ErrPortalUnavailable, failed, attempt+1))
+		default:
+			if err := r.backoff(ctx, attempt); err != nil {
+				return err
+			}
+			attempt++
+		}
+	}
+	return nil
+}
+
+func (r *run) fetchDetails(ctx context.Context, rows []listRow) ([]detailPage, error) {
+	urls := make([]string, len(rows))
+	for i, row := range rows {
 		urls[i] = row.Href
 	}
 	var pages []detailPage
@@ -64,39 +119,28 @@ func (r *run) readAccounts(ctx context.Context, rows []listRow) error {
 		return res.Value.Unmarshal(&pages)
 	})
 	if err != nil {
-		return r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", err))
+		return nil, r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", err))
 	}
 	if len(pages) != len(rows) {
-		return fmt.Errorf("codingholds: asked for %d detail pages, got %d", len(rows), len(pages))
+		return nil, fmt.Errorf("codingholds: asked for %d detail pages, got %d", len(rows), len(pages))
 	}
-	for i, d := range pages {
-		if err := r.account(ctx, rows[i].Account, d); err != nil {
-			return err
-		}
-	}
-	return nil
+	return pages, nil
 }
 
-// account turns one fetched detail page into an observation.
+// account turns one fetched detail page into an observation. Values that
+// do not parse become the observation's Problems; only a selector that no
+// longer fits the page ends the run.
 func (r *run) account(ctx context.Context, acct string, d detailPage) error {
-	what := "account " + acct + " detail page"
-	switch {
-	case d.Redirected:
-		return r.fail(ctx, "", fmt.Errorf("%w: %s redirected (to the login form)", ErrSessionLost, what))
-	case statusError(d.Status, what) != nil:
-		return r.fail(ctx, "", statusError(d.Status, what))
-	case len(d.Misses) > 0:
+	r.usedMap(d.Matched)
+	if len(d.Misses) > 0 {
 		return r.failOnDetail(ctx, acct, d.URL, fmt.Errorf("codingholds: account %s: %w", acct, r.miss(d.Misses[0])))
-	}
-	hold, err := r.bot.holdFrom(acct, d)
-	if err != nil {
-		return r.failOnDetail(ctx, acct, d.URL, err)
 	}
 	if r.seen[acct] {
 		// Accounts shift between pages while the worklist changes under
 		// the run; one observation per run is enough.
 		return nil
 	}
+	hold, problems := r.l.holdFrom(acct, d)
 	r.seen[acct] = true
 	ev, err := r.rec.Capture(ctx, orchestrator.EvidenceCapture{
 		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: []byte(d.HTML), URL: d.URL,
@@ -107,28 +151,10 @@ func (r *run) account(ctx context.Context, acct string, d detailPage) error {
 	}
 	err = r.rec.Observe(ctx, orchestrator.Observation{
 		Portal: r.s.Target.Portal, ExternalID: acct, Kind: orchestrator.KindCodingHold,
-		Queue: r.bot.cfg.Queue, Data: hold, EvidenceID: ev.ID,
+		Queue: r.bot.cfg.Queue, Data: hold, EvidenceID: ev.ID, Problems: problems,
 	})
 	if err != nil {
 		return fmt.Errorf("codingholds: account %s: observe: %w", acct, err)
 	}
 	return nil
-}
-
-// failOnDetail records the page the bot could not read, as HTML and as a
-// screenshot of the page opened in the browser, then returns err.
-func (r *run) failOnDetail(ctx context.Context, acct, u string, err error) error {
-	if ctx.Err() != nil {
-		return err
-	}
-	if oerr := r.open(ctx, "account "+acct+" detail page", u); oerr != nil {
-		return fmt.Errorf("%w (and opening the page for a screenshot failed: %w)", err, oerr)
-	}
-	return r.fail(ctx, acct, err)
-}
-
-func sameOrigin(u, base string) bool {
-	a, err1 := url.Parse(u)
-	b, err2 := url.Parse(base)
-	return err1 == nil && err2 == nil && a.Scheme == b.Scheme && a.Host == b.Host
 }

@@ -9,28 +9,41 @@ import (
 	"github.com/docket-rpa/docket/selectors"
 )
 
+// Problems the bot reports besides the field parsers' own rules.
+const (
+	problemUnexpectedColumn = "unexpected column"
+	problemOtherAccount     = "detail page shows another account"
+	problemDoesNotFit       = "value does not fit the record"
+)
+
 // holdFrom parses one detail page into a CodingHold. The selector file's
 // field names are CodingHold's JSON names, so the typed values go through
-// a map and encoding/json instead of a switch per field. Errors name the
-// account and field, never the value (it may be patient data).
-func (b *Bot) holdFrom(acct string, d detailPage) (orchestrator.CodingHold, error) {
+// a map and encoding/json instead of a switch per field. A field that is
+// missing or does not parse is left empty and reported as a problem that
+// names the field and the rule, never the value (it may be patient data).
+func (l *layout) holdFrom(acct string, d detailPage) (orchestrator.CodingHold, []orchestrator.FieldProblem) {
 	var hold orchestrator.CodingHold
-	where := "account " + acct
-	detail, err := parseGroup(where, b.fields[groupDetail], labelled(d.Fields))
-	if err != nil {
-		return hold, err
+	var problems []orchestrator.FieldProblem
+	detail := parseGroup("", l.fields[groupDetail], labelled(d.Fields), &problems)
+	fillInto(&hold, "", detail, &problems)
+	if hold.AccountNumber != acct && hold.AccountNumber != "" {
+		problems = append(problems, orchestrator.FieldProblem{Field: "account_number", Problem: problemOtherAccount})
 	}
-	if err := fill(&hold, detail); err != nil {
-		return hold, fmt.Errorf("codingholds: %s: %w", where, err)
-	}
-	if hold.AccountNumber != acct {
-		return hold, fmt.Errorf("codingholds: %s: detail page shows account %s", where, hold.AccountNumber)
-	}
+	hold.AccountNumber = acct
 
+	known := map[string]bool{}
+	for _, f := range l.fields[groupHoldReason] {
+		known[f.Label] = true
+	}
 	column := map[string]int{}
 	for i, h := range d.ReasonHeaders {
-		if _, dup := column[selectors.ParseText(h)]; !dup {
-			column[selectors.ParseText(h)] = i
+		label := selectors.ParseText(h)
+		if !known[label] {
+			problems = append(problems, orchestrator.FieldProblem{Field: "hold_reasons", Problem: problemUnexpectedColumn})
+			continue
+		}
+		if _, dup := column[label]; !dup {
+			column[label] = i
 		}
 	}
 	hold.HoldReasons = []orchestrator.HoldReason{}
@@ -41,33 +54,29 @@ func (b *Bot) holdFrom(acct string, d detailPage) (orchestrator.CodingHold, erro
 				row[label] = cells[col]
 			}
 		}
-		v, err := parseGroup(fmt.Sprintf("%s hold reason %d", where, i+1), b.fields[groupHoldReason], row)
-		if err != nil {
-			return hold, err
-		}
+		prefix := fmt.Sprintf("hold_reasons[%d].", i)
+		v := parseGroup(prefix, l.fields[groupHoldReason], row, &problems)
 		var hr orchestrator.HoldReason
-		if err := fill(&hr, v); err != nil {
-			return hold, fmt.Errorf("codingholds: %s hold reason %d: %w", where, i+1, err)
-		}
+		fillInto(&hr, prefix, v, &problems)
 		hold.HoldReasons = append(hold.HoldReasons, hr)
 	}
 
 	if d.Query != nil {
-		v, err := parseGroup(where+" query", b.fields[groupQuery], labelled(d.Query))
-		if err != nil {
-			return hold, err
-		}
+		v := parseGroup("query.", l.fields[groupQuery], labelled(d.Query), &problems)
 		hold.Query = &orchestrator.Query{}
-		if err := fill(hold.Query, v); err != nil {
-			return hold, fmt.Errorf("codingholds: %s query: %w", where, err)
-		}
+		fillInto(hold.Query, "query.", v, &problems)
 	}
+	deficiency := selectors.Field{Name: "deficiencies", Parser: selectors.ParseAsText, Optional: true}
 	for _, item := range d.Deficiencies {
-		if t := selectors.ParseText(item); t != "" {
-			hold.Deficiencies = append(hold.Deficiencies, t)
+		v, ok, err := deficiency.Parse(item)
+		switch {
+		case err != nil:
+			problems = append(problems, problem("", err))
+		case ok:
+			hold.Deficiencies = append(hold.Deficiencies, v.(string))
 		}
 	}
-	return hold, nil
+	return hold, problems
 }
 
 // labelled turns label/value pairs into a map keyed by the label as the
@@ -84,27 +93,44 @@ func labelled(pairs [][2]string) map[string]string {
 }
 
 // parseGroup parses every field of a group from the page's values by
-// label. A required field whose label the page lacks is an error; labels
-// the file does not know are ignored (portals add fields).
-func parseGroup(where string, fields []selectors.Field, byLabel map[string]string) (map[string]any, error) {
+// label. A required field whose label the page lacks, or a value that does
+// not parse, is added to problems (field names prefixed with prefix);
+// labels the file does not know are ignored (portals add fields).
+func parseGroup(prefix string, fields []selectors.Field, byLabel map[string]string, problems *[]orchestrator.FieldProblem) map[string]any {
 	out := make(map[string]any, len(fields))
 	for _, f := range fields {
 		raw, ok := byLabel[f.Label]
 		if !ok {
-			if f.Optional {
-				continue
+			if !f.Optional {
+				*problems = append(*problems, orchestrator.FieldProblem{Field: prefix + f.Name, Problem: selectors.RuleMissing})
 			}
-			return nil, fmt.Errorf("codingholds: %s: field %s (%q) is missing from the page", where, f.Name, f.Label)
+			continue
 		}
 		v, present, err := f.Parse(raw)
 		if err != nil {
-			return nil, fmt.Errorf("codingholds: %s: %w", where, err)
+			*problems = append(*problems, problem(prefix, err))
+			continue
 		}
 		if present {
 			out[f.Name] = v
 		}
 	}
-	return out, nil
+	return out
+}
+
+// problem turns a parse error into a field problem. Parse errors are
+// *selectors.FieldError, whose rule never holds the value.
+func problem(prefix string, err error) orchestrator.FieldProblem {
+	if fe, ok := selectors.IsFieldError(err); ok {
+		return orchestrator.FieldProblem{Field: prefix + fe.Field, Problem: fe.Rule}
+	}
+	return orchestrator.FieldProblem{Field: prefix, Problem: "unreadable"}
+}
+
+func fillInto(dst any, prefix string, values map[string]any, problems *[]orchestrator.FieldProblem) {
+	if err := fill(dst, values); err != nil {
+		*problems = append(*problems, orchestrator.FieldProblem{Field: prefix, Problem: problemDoesNotFit})
+	}
 }
 
 // fill stores parsed values into dst through its JSON field names. An
@@ -129,6 +155,8 @@ func checkFieldNames(groups map[string][]selectors.Field) error {
 	samples := map[selectors.Parser]any{
 		selectors.ParseAsText: "x", selectors.ParseAsDate: "2026-01-02",
 		selectors.ParseAsMoney: int64(1), selectors.ParseAsInt: int64(1), selectors.ParseAsBool: true,
+		selectors.ParseAsICD10CM: "E11.9", selectors.ParseAsProcedure: "99213", selectors.ParseAsModifiers: []string{"25"},
+		selectors.ParseAsNPI: "1234567893", selectors.ParseAsDRG: "470",
 	}
 	targets := map[string]func() any{
 		groupDetail:     func() any { return &orchestrator.CodingHold{} },

@@ -1,11 +1,23 @@
 // Reads one worklist page in a single evaluation. spec maps the element
-// names the bot needs to their candidate CSS selectors from the selector
-// file; this script holds no selector of its own.
+// names the bot needs to their candidates from the selector file ({kind:
+// "css"|"xpath", value}); this script holds no selector of its own.
 (spec) => {
+  const all = (root, c) => {
+    if (c.kind === "css") return Array.from(root.querySelectorAll(c.value));
+    const doc = root.ownerDocument || root;
+    const expr = root === doc || !c.value.startsWith("/") ? c.value : "." + c.value;
+    const snap = doc.evaluate(expr, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+    const out = [];
+    for (let i = 0; i < snap.snapshotLength; i++) {
+      const n = snap.snapshotItem(i);
+      if (n.nodeType === 1) out.push(n);
+    }
+    return out;
+  };
   const first = (root, cands) => {
     for (let i = 0; i < cands.length; i++) {
-      const els = root.querySelectorAll(cands[i]);
-      if (els.length > 0) return { index: i, els: Array.from(els) };
+      const els = all(root, cands[i]);
+      if (els.length > 0) return { index: i, els };
     }
     return null;
   };

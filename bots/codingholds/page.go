@@ -2,29 +2,41 @@ package codingholds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/go-rod/rod"
 
 	"github.com/docket-rpa/docket/bots"
-	"github.com/docket-rpa/docket/orchestrator"
-	"github.com/docket-rpa/docket/selectors"
 )
+
+// jsCandidate is a candidate as the in-page scripts take it: CSS, or the
+// XPath a xpath or text candidate stands for.
+type jsCandidate struct {
+	Kind  string `json:"kind"` // "css" or "xpath"
+	Value string `json:"value"`
+}
 
 // jsElement is an element's candidates as the in-page scripts take them.
 type jsElement struct {
-	Name       string   `json:"name"`
-	Candidates []string `json:"candidates"`
-	Optional   bool     `json:"optional"`
+	Name       string        `json:"name"`
+	Candidates []jsCandidate `json:"candidates"`
+	Optional   bool          `json:"optional"`
 }
 
 func (r *run) jsElement(name string) jsElement {
 	e, _ := r.file.Element(name) // New checked every element the bot uses
 	out := jsElement{Name: name, Optional: e.Optional}
 	for _, c := range e.Candidates {
-		if c.Strategy == selectors.CSS {
-			out.Candidates = append(out.Candidates, c.Value)
+		sel, isXPath, err := bots.Selector(c)
+		if err != nil {
+			continue // New accepted only known strategies
 		}
+		kind := "css"
+		if isXPath {
+			kind = "xpath"
+		}
+		out.Candidates = append(out.Candidates, jsCandidate{Kind: kind, Value: sel})
 	}
 	return out
 }
@@ -42,12 +54,12 @@ type listPage struct {
 	Matched map[string]int `json:"matched"`
 }
 
-// readPage reads the worklist page the browser shows: evidence first,
-// then the rows, then every row's account. It returns the next page's
-// address, or "" on the last page.
-func (r *run) readPage(ctx context.Context, pageNo int) (string, error) {
+// readPage opens worklist page u, waits for its script to render the rows
+// and reads them: evidence first, then the rows, then every row's account.
+// It returns the next page's address, or "" on the last page.
+func (r *run) readPage(ctx context.Context, pageNo int, u string) (string, error) {
 	what := fmt.Sprintf("worklist page %d", pageNo)
-	if _, err := bots.Locate(ctx, r.s, r.file, elWorklistTable, nil); err != nil {
+	if err := r.openList(ctx, what, u); err != nil {
 		return "", r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
 	}
 	if err := r.screenshot(ctx, ""); err != nil {
@@ -72,6 +84,7 @@ func (r *run) readPage(ctx context.Context, pageNo int) (string, error) {
 	if err != nil {
 		return "", r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
 	}
+	r.usedMap(list.Matched)
 	if len(list.Rows) == 0 && !list.Empty {
 		// No rows and no "empty worklist" notice: the row selector broke.
 		list.Misses = append(list.Misses, elWorklistRows)
@@ -88,37 +101,94 @@ func (r *run) readPage(ctx context.Context, pageNo int) (string, error) {
 	return list.Next, nil
 }
 
+// openList opens a worklist page and waits until its script has rendered
+// the rows (or says there are none). A page that failed to load its rows
+// is reloaded with backoff; a lapsed session is re-established.
+func (r *run) openList(ctx context.Context, what, u string) error {
+	for attempt := 0; ; {
+		if err := r.open(ctx, what, u); err != nil {
+			return err
+		}
+		var state string
+		err := r.s.Step(ctx, "wait for "+what, func(p *rod.Page) error {
+			var m bots.Match
+			var err error
+			// The page's script may navigate (to the login form) while
+			// the bot looks: look again on the page it went to.
+			for i := 0; i < 3; i++ {
+				m, err = bots.FindElement(p, r.file, elWorklistRows, elWorklistEmpty, elWorklistError, elLoginUsername, elLoginOTP)
+				if err == nil || !navigatedAway(err) {
+					break
+				}
+				if err := p.WaitLoad(); err != nil {
+					return err
+				}
+			}
+			state = m.Name
+			r.used(m)
+			return err
+		})
+		if errors.Is(err, &bots.SelectorMissError{}) && ctx.Err() == nil {
+			// Neither rows nor a notice. On a server error page (the
+			// script sent the browser to a page that failed) that is the
+			// portal's fault; otherwise the row selector broke.
+			if !r.onErrorPage(ctx) {
+				return r.miss(elWorklistRows)
+			}
+			state, err = elWorklistError, nil
+		}
+		if err != nil {
+			return err
+		}
+		switch state {
+		case elWorklistRows, elWorklistEmpty:
+			return nil
+		case elLoginUsername, elLoginOTP:
+			if err := r.relogin(ctx); err != nil {
+				return err
+			}
+			continue // the session is back: the same page again
+		}
+		// The page's script could not load the rows (a server error).
+		if attempt >= r.bot.cfg.Retries {
+			return fmt.Errorf("%w: %s did not load its rows on %d attempts", bots.ErrPortalUnavailable, what, attempt+1)
+		}
+		if err := r.backoff(ctx, attempt); err != nil {
+			return err
+		}
+		attempt++
+	}
+}
+
+// used reports which candidate of a found element matched.
+func (r *run) used(m bots.Match) {
+	if m.Name != "" {
+		r.rec.SelectorUsed(r.file.Portal, m.Name, m.Index)
+	}
+}
+
+func (r *run) usedMap(matched map[string]int) {
+	for name, i := range matched {
+		r.rec.SelectorUsed(r.file.Portal, name, i)
+	}
+}
+
+// miss builds the error for an element no candidate matched and reports
+// the miss.
 func (r *run) miss(element string) *bots.SelectorMissError {
 	e, _ := r.file.Element(element)
-	return &bots.SelectorMissError{Portal: r.file.Portal, Element: element, Tried: e.Tried()}
+	r.rec.SelectorUsed(r.file.Portal, element, -1)
+	return &bots.SelectorMissError{Portal: r.file.Portal, Version: r.file.Version, Element: element, Tried: e.Tried()}
 }
 
-// screenshot captures the whole page as evidence for item ("" for a list
-// page).
-func (r *run) screenshot(ctx context.Context, item string) error {
-	png, err := r.s.Screenshot(ctx)
-	if err != nil {
+// onErrorPage reports whether the browser shows a page the portal answered
+// with a server error.
+func (r *run) onErrorPage(ctx context.Context) bool {
+	var status int
+	err := r.s.Step(ctx, "read page status", func(p *rod.Page) error {
+		var err error
+		status, err = navStatus(p)
 		return err
-	}
-	u, err := r.s.URL(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = r.rec.Capture(ctx, orchestrator.EvidenceCapture{
-		Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: png, URL: u,
-		Bot: Kind, ItemRef: item, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
 	})
-	return err
-}
-
-// fail captures a screenshot of where the run failed, then returns err.
-// A run that was cancelled gets no screenshot: the browser is going away.
-func (r *run) fail(ctx context.Context, item string, err error) error {
-	if ctx.Err() != nil {
-		return err
-	}
-	if serr := r.screenshot(ctx, item); serr != nil {
-		return fmt.Errorf("%w (and the failure screenshot failed: %w)", err, serr)
-	}
-	return err
+	return err == nil && (status >= 500 || status == 0)
 }

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/proto"
+	"github.com/go-rod/rod/lib/cdp"
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/selectors"
@@ -15,11 +16,14 @@ import (
 
 // run is one Run's state.
 type run struct {
-	bot  *Bot
-	s    *bots.Session
-	rec  bots.Recorder
-	file *selectors.File
-	seen map[string]bool // accounts already observed this run
+	bot      *Bot
+	s        *bots.Session
+	rec      bots.Recorder
+	l        *layout         // the layout the portal serves, once detected
+	file     *selectors.File // l.file
+	start    string          // absolute address of the first page
+	seen     map[string]bool // accounts already observed this run
+	relogins int
 }
 
 func (r *run) do(ctx context.Context) error {
@@ -27,17 +31,24 @@ func (r *run) do(ctx context.Context) error {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return errors.New("codingholds: target base URL is not an absolute URL")
 	}
-	start := base.ResolveReference(&url.URL{Path: r.file.Start}).String()
-	if err := r.login(ctx, start); err != nil {
+	r.start = base.ResolveReference(&url.URL{Path: r.file.Start}).String()
+	if err := r.open(ctx, "start page", r.start); err != nil {
+		return r.fail(ctx, "", err)
+	}
+	if err := r.detectLayout(ctx); err != nil {
+		return r.fail(ctx, "", err)
+	}
+	if err := r.signIn(ctx); err != nil {
 		return r.fail(ctx, "", err)
 	}
 	visited := map[string]bool{}
+	next := r.start
 	for pageNo := 1; ; pageNo++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("codingholds: %w", err)
 		}
-		next, err := r.readPage(ctx, pageNo)
-		if err != nil {
+		var err error
+		if next, err = r.readPage(ctx, pageNo, next); err != nil {
 			return err
 		}
 		if next == "" {
@@ -49,104 +60,151 @@ func (r *run) do(ctx context.Context) error {
 			return r.fail(ctx, "", fmt.Errorf("codingholds: worklist page %d links back to a page already read", pageNo))
 		}
 		visited[next] = true
-		if err := r.open(ctx, fmt.Sprintf("worklist page %d", pageNo+1), next); err != nil {
-			return r.fail(ctx, "", err)
+	}
+}
+
+// detectLayout picks the layout whose marker element the page shows. With
+// one layout and no marker there is nothing to detect.
+func (r *run) detectLayout(ctx context.Context) error {
+	if len(r.bot.layouts) == 1 && r.file.Marker == "" {
+		return nil
+	}
+	var tried []string
+	for _, l := range r.bot.layouts {
+		var m bots.Match
+		err := r.s.Step(ctx, "detect layout "+l.file.Version, func(p *rod.Page) error {
+			var err error
+			m, err = bots.FindElementNow(p, l.file, l.file.Marker)
+			return err
+		})
+		switch {
+		case err == nil:
+			r.l, r.file = l, l.file
+			r.rec.SelectorUsed(l.file.Portal, l.file.Marker, m.Index)
+			return nil
+		case !errors.Is(err, &bots.SelectorMissError{}):
+			return fmt.Errorf("codingholds: detect layout: %w", err)
+		}
+		e, _ := l.file.Element(l.file.Marker)
+		for _, t := range e.Tried() {
+			tried = append(tried, l.file.Version+" "+t)
+		}
+	}
+	last := r.bot.layouts[len(r.bot.layouts)-1].file
+	r.rec.SelectorUsed(last.Portal, last.Marker, -1)
+	return fmt.Errorf("codingholds: no known layout: %w", &bots.SelectorMissError{
+		Portal: last.Portal, Version: last.Version, Element: last.Marker, Tried: tried,
+	})
+}
+
+// open navigates to u, retrying server errors with backoff. A maintenance
+// page ends the run at once.
+func (r *run) open(ctx context.Context, what, u string) error {
+	for attempt := 0; ; attempt++ {
+		var status int
+		err := r.s.Step(ctx, "open "+what, func(p *rod.Page) error {
+			if err := p.Navigate(u); err != nil {
+				return err
+			}
+			var err error
+			// The page's script may send the browser on (a lapsed
+			// session's redirect to the login form) while the bot waits
+			// or reads: wait for and read the page it went to.
+			for i := 0; i < 4; i++ {
+				if err = p.WaitLoad(); err == nil {
+					status, err = navStatus(p)
+				}
+				if err == nil || !navigatedAway(err) {
+					break
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if status < 500 && status != 0 {
+			if status >= 400 {
+				return fmt.Errorf("codingholds: %s answered HTTP %d", what, status)
+			}
+			return nil
+		}
+		if err := r.checkMaintenance(ctx, what); err != nil {
+			return err
+		}
+		if attempt >= r.bot.cfg.Retries {
+			return fmt.Errorf("%w: %s answered HTTP %d on %d attempts", bots.ErrPortalUnavailable, what, status, attempt+1)
+		}
+		if err := r.backoff(ctx, attempt); err != nil {
+			return err
 		}
 	}
 }
 
-// open navigates to u and fails on an error status, which the browser
-// would otherwise render as an ordinary page.
-func (r *run) open(ctx context.Context, what, u string) error {
-	return r.s.Step(ctx, "open "+what, func(p *rod.Page) error {
-		if err := p.Navigate(u); err != nil {
-			return err
+// checkMaintenance returns bots.ErrMaintenance when the page shows the
+// portal's maintenance notice.
+func (r *run) checkMaintenance(ctx context.Context, what string) error {
+	var found bool
+	err := r.s.Step(ctx, "check maintenance", func(p *rod.Page) error {
+		m, err := bots.FindElementNow(p, r.file, elMaintenance)
+		if err == nil {
+			found = true
+			r.rec.SelectorUsed(r.file.Portal, elMaintenance, m.Index)
+			return nil
 		}
-		if err := p.WaitLoad(); err != nil {
-			return err
+		if errors.Is(err, &bots.SelectorMissError{}) {
+			return nil
 		}
-		return checkStatus(p, what)
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	if found {
+		return fmt.Errorf("%w: %s shows the maintenance page", bots.ErrMaintenance, what)
+	}
+	return nil
 }
 
-// checkStatus reads the HTTP status of the page's main document from the
-// Navigation Timing entry.
-func checkStatus(p *rod.Page, what string) error {
+// navStatus reads the HTTP status of the page's main document from the
+// Navigation Timing entry; 0 when the browser has none (a network error).
+func navStatus(p *rod.Page) (int, error) {
 	res, err := p.Eval(`() => { const e = performance.getEntriesByType("navigation")[0]; return e && e.responseStatus ? e.responseStatus : 0 }`)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return statusError(res.Value.Int(), what)
+	return res.Value.Int(), nil
 }
 
-func statusError(status int, what string) error {
-	switch {
-	case status >= 500:
-		return fmt.Errorf("%w: %s answered HTTP %d", ErrPortalUnavailable, what, status)
-	case status >= 400:
-		return fmt.Errorf("codingholds: %s answered HTTP %d", what, status)
-	}
-	return nil
+// navigatedAway reports a DevTools error raised because the page navigated
+// while the bot evaluated in it ("Execution context was destroyed",
+// "Inspected target navigated or closed").
+func navigatedAway(err error) bool {
+	var ce *cdp.Error
+	return errors.As(err, &ce) && ce.Code == -32000
 }
 
-// login opens the start page and signs in if the portal asks for it.
-// The credentials go into the form and nowhere else.
-func (r *run) login(ctx context.Context, start string) error {
-	if err := r.open(ctx, "start page", start); err != nil {
-		return err
-	}
-	var signedIn bool
-	err := r.s.Step(ctx, "find login form", func(p *rod.Page) error {
-		m, err := bots.FindElement(p, r.file, elLoginUsername, elWorklistTable)
-		signedIn = m.Name == elWorklistTable
-		return err
-	})
-	if errors.Is(err, &bots.SelectorMissError{}) && ctx.Err() == nil {
-		// A fresh session always sees the login form first, so that is
-		// the selector that broke.
-		return r.miss(elLoginUsername)
-	}
-	if err != nil || signedIn {
-		return err
-	}
-	return r.s.Step(ctx, "log in", func(p *rod.Page) error {
-		if err := r.input(p, elLoginUsername, r.s.Target.Username); err != nil {
-			return err
-		}
-		if err := r.input(p, elLoginPassword, r.s.Target.Password); err != nil {
-			return err
-		}
-		submit, err := bots.FindElementNow(p, r.file, elLoginSubmit)
-		if err != nil {
-			return err
-		}
-		wait := p.WaitNavigation(proto.PageLifecycleEventNameLoad)
-		if err := submit.Element.Click(proto.InputMouseButtonLeft, 1); err != nil {
-			return fmt.Errorf("click %s: %w", elLoginSubmit, err)
-		}
-		wait()
-		if err := checkStatus(p, "login"); err != nil {
-			return err
-		}
-		m, err := bots.FindElement(p, r.file, elWorklistTable, elLoginError)
-		if err != nil {
-			return err
-		}
-		if m.Name == elLoginError {
-			return ErrLoginRejected
-		}
+// backoff waits before retry number attempt+1: Backoff doubled per
+// attempt, at most BackoffMax, or until ctx ends.
+func (r *run) backoff(ctx context.Context, attempt int) error {
+	d := r.bot.cfg.Backoff << min(attempt, 10)
+	d = min(d, BackoffMax)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("codingholds: %w", ctx.Err())
+	case <-t.C:
 		return nil
-	})
+	}
 }
 
-// input types into a form field. Errors name the field, never the text.
-func (r *run) input(p *rod.Page, element, text string) error {
-	m, err := bots.FindElementNow(p, r.file, element)
-	if err != nil {
-		return err
-	}
-	if err := m.Element.Input(text); err != nil {
-		return fmt.Errorf("type into %s: %w", element, err)
-	}
-	return nil
+func sameOrigin(u, base string) bool {
+	a, err1 := url.Parse(u)
+	b, err2 := url.Parse(base)
+	return err1 == nil && err2 == nil && a.Scheme == b.Scheme && a.Host == b.Host
 }
+
+// errTransient marks a step that hit a server error and may be retried
+// from the start of the sign-in.
+var errTransient = errors.New("codingholds: transient portal error")

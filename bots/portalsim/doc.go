@@ -3,20 +3,31 @@
 // Docket's bots drive. They back `docket portal`, `docket demo`, the bot
 // tests and the benchmarks.
 //
-// # Coding worklist
+// # Shared pieces (common_*.go)
+//
+// Every portal builds on the same login (password plus an optional TOTP
+// second factor, see NewAuth), session store with forced expiry (Sessions)
+// and fault knobs (NewFaults: latency, a random 5xx rate, a maintenance
+// page), all changeable while the portal serves.
+//
+// # Coding worklist (coding_*.go)
 //
 // NewCodingWorklist serves an EHR-style "not final billed" coding worklist:
-// a login form with a session cookie, a paginated server-rendered worklist
-// and one detail page per account with its hold reasons, physician query
-// and deficiencies. The data is generated from a seed, so the same Config
-// always serves the same accounts; Accounts returns that ground truth for
-// tests. Latency and FailRate inject faults and can be changed while the
-// portal serves.
+// a login with a TOTP second factor and an expiring session cookie, a
+// worklist its page script renders from a JSON endpoint behind a spinner
+// (filters, 10–100 rows a page), one detail page per account with hold
+// reasons, documentation deficiencies, physician query, coder and vendor,
+// and account actions (add a note, route to a queue, release a hold) with
+// form tokens. The data is generated from a seed, so the same Config always
+// serves the same accounts; Accounts and Actions return the ground truth
+// for tests. Layout v2 renames ids and classes, moves and renames columns
+// and labels and shows other date formats for the same data; Malformed
+// makes some accounts carry bad data.
 //
 // # Imports
 //
-// portalsim imports only the standard library. In particular it must not
-// import bots or selectors (nor orchestrator): bots and their selector
-// files are tested against this independent implementation, not against
-// themselves.
+// portalsim imports only the standard library and the TOTP library. In
+// particular it must not import bots or selectors (nor orchestrator): bots
+// and their selector files are tested against this independent
+// implementation, not against themselves.
 package portalsim

@@ -87,6 +87,7 @@ type BotConfig struct {
 // Portal and bot names of the built-in demo.
 const (
 	PortalCodingWorklist = "coding-worklist"
+	PortalClaimScrubber  = "claim-scrubber"
 	BotCodingHolds       = "coding-holds"
 )
 

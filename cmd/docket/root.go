@@ -85,6 +85,7 @@ then DOCKET_* environment variables, then flags.`,
 		newMigrateCmd(cfg, stdout),
 		newVersionCmd(stdout),
 		newCredentialsCmd(cfg, stdin, stdout),
+		newSelectorsCmd(cfg, stdout),
 	)
 	return root
 }

@@ -6,27 +6,12 @@ import (
 	"path/filepath"
 
 	"github.com/docket-rpa/docket/bots"
-	"github.com/docket-rpa/docket/bots/codingholds"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
-	"github.com/docket-rpa/docket/selectors"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 )
-
-// botImpls builds every bot implementation Docket ships, by kind.
-func botImpls() (map[string]bots.Bot, error) {
-	sel, err := selectors.Load(PortalCodingWorklist)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := codingholds.New(codingholds.Config{Selectors: sel})
-	if err != nil {
-		return nil, err
-	}
-	return map[string]bots.Bot{ch.Kind(): ch}, nil
-}
 
 // startWorker launches the browser pool and the asynq server that runs
 // bots. The returned stop drains active runs, then closes the browser.

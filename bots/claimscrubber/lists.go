@@ -1,0 +1,144 @@
+package claimscrubber
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-rod/rod"
+
+	"github.com/docket-rpa/docket/bots"
+)
+
+type listRow struct {
+	Text string `json:"text"`
+	Href string `json:"href"`
+}
+
+type listPage struct {
+	Rows       []listRow      `json:"rows"`
+	Next       string         `json:"next"`
+	ExportHref string         `json:"exportHref"`
+	Empty      bool           `json:"empty"` // the portal says the list is empty
+	Misses     []string       `json:"misses"`
+	Matched    map[string]int `json:"matched"`
+}
+
+// listKind says which list a page shows.
+type listKind struct {
+	table, rows, link string // elements
+}
+
+var (
+	batchList = listKind{table: elBatchTable, rows: elBatchRows, link: elBatchLink}
+	claimList = listKind{table: elClaimTable, rows: elClaimRows, link: elClaimLink}
+)
+
+// readList reads the list page the browser shows: evidence first, then
+// every row's link and the next page's address in one evaluation.
+func (r *run) readList(ctx context.Context, k listKind, what string) (listPage, error) {
+	var list listPage
+	m, err := bots.Locate(ctx, r.s, r.file, k.table, nil)
+	if err != nil {
+		r.rec.SelectorUsed(r.file.Portal, k.table, -1)
+		return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, err))
+	}
+	r.rec.SelectorUsed(r.file.Portal, k.table, m.Index)
+	if err := r.screenshot(ctx, ""); err != nil {
+		return list, fmt.Errorf("claimscrubber: %s: %w", what, err)
+	}
+	if err := r.rec.PageRead(ctx); err != nil {
+		return list, fmt.Errorf("claimscrubber: %s: %w", what, err)
+	}
+	spec := map[string]*jsElement{
+		"rows": r.js(k.rows), "link": r.js(k.link), "next": r.js(elNextPage), "empty": r.js(elListEmpty),
+	}
+	err = r.s.Step(ctx, "read "+what, func(p *rod.Page) error {
+		res, err := p.Eval(listJS, spec)
+		if err != nil {
+			return err
+		}
+		return res.Value.Unmarshal(&list)
+	})
+	if err != nil {
+		return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, err))
+	}
+	if len(list.Rows) == 0 && !list.Empty {
+		// No rows and no "empty list" notice: the row selector broke.
+		list.Misses = append(list.Misses, k.rows)
+	}
+	r.reportMatches(list.Matched, list.Misses)
+	if len(list.Misses) > 0 {
+		return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, r.miss(list.Misses[0])))
+	}
+	for i, row := range list.Rows {
+		if row.Text == "" || !sameOrigin(row.Href, r.base) {
+			return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s row %d has no link on the portal", what, i+1))
+		}
+	}
+	return list, nil
+}
+
+// readBatches walks the batch list pages and every batch on them.
+func (r *run) readBatches(ctx context.Context) error {
+	visited := map[string]bool{}
+	u := r.start
+	for pageNo := 1; ; pageNo++ {
+		what := fmt.Sprintf("batch list page %d", pageNo)
+		if pageNo > 1 {
+			if err := r.openPage(ctx, what, u); err != nil {
+				return r.fail(ctx, "", err)
+			}
+		}
+		list, err := r.readList(ctx, batchList, what)
+		if err != nil {
+			return err
+		}
+		for _, b := range list.Rows {
+			if err := r.readBatch(ctx, b); err != nil {
+				return err
+			}
+		}
+		if list.Next == "" {
+			return nil
+		}
+		// A pager that links back to a page already read would loop
+		// forever; the portal is broken, not the list endless.
+		if visited[list.Next] || !sameOrigin(list.Next, r.base) {
+			return r.fail(ctx, "", fmt.Errorf("claimscrubber: %s links to a page already read or off the portal", what))
+		}
+		visited[list.Next] = true
+		u = list.Next
+	}
+}
+
+// readBatch walks one batch's claim list pages and reads every claim.
+func (r *run) readBatch(ctx context.Context, batch listRow) error {
+	visited := map[string]bool{}
+	u := batch.Href
+	for pageNo := 1; ; pageNo++ {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("claimscrubber: %w", err)
+		}
+		what := fmt.Sprintf("batch %s claim page %d", batch.Text, pageNo)
+		if err := r.openPage(ctx, what, u); err != nil {
+			return r.fail(ctx, "", err)
+		}
+		list, err := r.readList(ctx, claimList, what)
+		if err != nil {
+			return err
+		}
+		for start := 0; start < len(list.Rows); start += r.bot.cfg.BatchSize {
+			if err := r.readClaims(ctx, list.Rows[start:min(start+r.bot.cfg.BatchSize, len(list.Rows))]); err != nil {
+				return err
+			}
+		}
+		if list.Next == "" {
+			return nil
+		}
+		if visited[list.Next] || !sameOrigin(list.Next, r.base) {
+			return r.fail(ctx, "", fmt.Errorf("claimscrubber: %s links to a page already read or off the portal", what))
+		}
+		visited[list.Next] = true
+		u = list.Next
+	}
+}

@@ -1,0 +1,212 @@
+package claimscrubber
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/go-rod/rod"
+
+	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/selectors"
+)
+
+// run is one Run's state.
+type run struct {
+	bot      *Bot
+	s        *bots.Session
+	rec      bots.Recorder
+	file     *selectors.File
+	base     *url.URL
+	start    string
+	export   *exportSet
+	seen     map[string]bool // edits observed this run, by external id
+	relogins int
+}
+
+func newRun(b *Bot, s *bots.Session, rec bots.Recorder) (*run, error) {
+	base, err := url.Parse(s.Target.BaseURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, errors.New("claimscrubber: target base URL is not an absolute URL")
+	}
+	return &run{
+		bot: b, s: s, rec: rec, file: b.cfg.Selectors, base: base,
+		start: base.ResolveReference(&url.URL{Path: b.cfg.Selectors.Start}).String(),
+		seen:  map[string]bool{},
+	}, nil
+}
+
+func (r *run) do(ctx context.Context) error {
+	if err := r.login(ctx); err != nil {
+		return r.fail(ctx, "", err)
+	}
+	if err := r.readExport(ctx); err != nil {
+		return err
+	}
+	if err := r.readBatches(ctx); err != nil {
+		return err
+	}
+	return r.observeExportOnly(ctx)
+}
+
+// open navigates to u, repeating the request after a server error. It
+// fails with bots.ErrMaintenance on the maintenance page and with
+// bots.ErrPortalUnavailable when the retries run out; the caller captures
+// the failure screenshot.
+func (r *run) open(ctx context.Context, what, u string) error {
+	for attempt := 0; ; attempt++ {
+		var status int
+		var maintenance bool
+		err := r.s.Step(ctx, "open "+what, func(p *rod.Page) error {
+			if err := p.Navigate(u); err != nil {
+				return err
+			}
+			if err := p.WaitLoad(); err != nil {
+				return err
+			}
+			var err error
+			if status, err = navigationStatus(p); err != nil {
+				return err
+			}
+			if status >= 500 {
+				maintenance = r.onMaintenancePage(p)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if retry, err := r.judge(ctx, what, status, maintenance, attempt); !retry {
+			return err
+		}
+	}
+}
+
+// openPage opens a page of the signed-in portal. When the portal shows its
+// login form instead (the session ended), it signs in again and reopens
+// the page.
+func (r *run) openPage(ctx context.Context, what, u string) error {
+	for {
+		if err := r.open(ctx, what, u); err != nil {
+			return err
+		}
+		var lost bool
+		err := r.s.Step(ctx, "check session on "+what, func(p *rod.Page) error {
+			_, err := bots.FindElementNow(p, r.file, elLoginUsername)
+			lost = err == nil
+			if errors.Is(err, &bots.SelectorMissError{}) {
+				return nil
+			}
+			return err
+		})
+		if err != nil || !lost {
+			return err
+		}
+		if err := r.relogin(ctx, what); err != nil {
+			return err
+		}
+	}
+}
+
+// judge decides what an answer with status means: done (retry false, nil),
+// a failure (retry false, err), or another attempt after a backoff.
+func (r *run) judge(ctx context.Context, what string, status int, maintenance bool, attempt int) (retry bool, err error) {
+	switch {
+	case maintenance:
+		return false, fmt.Errorf("claimscrubber: %s: %w", what, bots.ErrMaintenance)
+	case status >= 500 && attempt < r.bot.cfg.Retries:
+		return true, r.backoff(ctx, attempt)
+	case status >= 500:
+		return false, fmt.Errorf("claimscrubber: %s answered HTTP %d %d times: %w", what, status, attempt+1, bots.ErrPortalUnavailable)
+	case status >= 400:
+		return false, fmt.Errorf("claimscrubber: %s answered HTTP %d", what, status)
+	}
+	return false, nil
+}
+
+// backoff waits before attempt+1: RetryDelay doubled per attempt, capped.
+func (r *run) backoff(ctx context.Context, attempt int) error {
+	d := r.bot.cfg.RetryDelay << min(attempt, 10)
+	d = min(d, retryDelayMax)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("claimscrubber: %w", ctx.Err())
+	}
+}
+
+// navigationStatus reads the HTTP status of the page's main document from
+// the Navigation Timing entry.
+func navigationStatus(p *rod.Page) (int, error) {
+	res, err := p.Eval(`() => { const e = performance.getEntriesByType("navigation")[0]; return e && e.responseStatus ? e.responseStatus : 0 }`)
+	if err != nil {
+		return 0, err
+	}
+	return res.Value.Int(), nil
+}
+
+func (r *run) onMaintenancePage(p *rod.Page) bool {
+	m, err := bots.FindElementNow(p, r.file, elMaintenance)
+	if err == nil {
+		r.rec.SelectorUsed(r.file.Portal, elMaintenance, m.Index)
+	}
+	return err == nil
+}
+
+func (r *run) miss(element string) *bots.SelectorMissError {
+	e, _ := r.file.Element(element)
+	return &bots.SelectorMissError{Portal: r.file.Portal, Element: element, Tried: e.Tried()}
+}
+
+// screenshot captures the whole page as evidence for item ("" for a list
+// page).
+func (r *run) screenshot(ctx context.Context, item string) error {
+	png, err := r.s.Screenshot(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := r.s.URL(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = r.rec.Capture(ctx, orchestrator.EvidenceCapture{
+		Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: png, URL: u,
+		Bot: Kind, ItemRef: item, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
+	})
+	return err
+}
+
+// fail captures a screenshot of where the run failed, then returns err.
+// A run that was cancelled gets no screenshot: the browser is going away.
+func (r *run) fail(ctx context.Context, item string, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	if serr := r.screenshot(ctx, item); serr != nil {
+		return fmt.Errorf("%w (and the failure screenshot failed: %w)", err, serr)
+	}
+	return err
+}
+
+// failAt opens u in the browser (the page a fetch could not use) so the
+// failure screenshot shows it, then fails with err.
+func (r *run) failAt(ctx context.Context, item, what, u string, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	if oerr := r.open(ctx, what, u); oerr != nil && !errors.Is(oerr, bots.ErrMaintenance) && !errors.Is(oerr, bots.ErrPortalUnavailable) {
+		return fmt.Errorf("%w (and opening the page for a screenshot failed: %w)", err, oerr)
+	}
+	return r.fail(ctx, item, err)
+}
+
+func sameOrigin(u string, base *url.URL) bool {
+	a, err := url.Parse(u)
+	return err == nil && a.Scheme == base.Scheme && a.Host == base.Host
+}

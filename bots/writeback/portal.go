@@ -1,0 +1,279 @@
+package writeback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/cdp"
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/selectors"
+)
+
+// run is one request's state.
+type run struct {
+	bot  *Bot
+	s    *bots.Session
+	rec  bots.Recorder
+	req  Request
+	file *selectors.File
+	base *url.URL
+}
+
+func (r *run) abs(path string) string { return r.base.ResolveReference(&url.URL{Path: path}).String() }
+
+// errTransient marks a server error on a step that may be retried.
+var errTransient = errors.New("writeback: transient portal error")
+
+// open navigates to u, retrying server errors with backoff; a maintenance
+// page ends the run.
+func (r *run) open(ctx context.Context, what, u string) error {
+	for attempt := 0; ; attempt++ {
+		var status int
+		err := r.s.Step(ctx, "open "+what, func(p *rod.Page) error {
+			if err := p.Navigate(u); err != nil {
+				return err
+			}
+			var err error
+			// A page script may navigate on while the bot waits or reads:
+			// wait for and read the page it went to.
+			for i := 0; i < 4; i++ {
+				if err = p.WaitLoad(); err == nil {
+					status, err = navStatus(p)
+				}
+				if err == nil || !navigatedAway(err) {
+					break
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if status > 0 && status < 500 {
+			if status >= 400 {
+				return fmt.Errorf("writeback: %s answered HTTP %d", what, status)
+			}
+			return nil
+		}
+		var maint bool
+		err = r.s.Step(ctx, "check maintenance", func(p *rod.Page) error {
+			_, err := bots.FindElementNow(p, r.file, elMaintenance)
+			maint = err == nil
+			if errors.Is(err, &bots.SelectorMissError{}) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if maint {
+			return fmt.Errorf("%w: %s shows the maintenance page", bots.ErrMaintenance, what)
+		}
+		if attempt >= r.bot.cfg.Retries {
+			return fmt.Errorf("%w: %s answered HTTP %d on %d attempts", bots.ErrPortalUnavailable, what, status, attempt+1)
+		}
+		if err := r.backoff(ctx, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+// navigatedAway reports a DevTools error raised because the page navigated
+// while the bot evaluated in it.
+func navigatedAway(err error) bool {
+	var ce *cdp.Error
+	return errors.As(err, &ce) && ce.Code == -32000
+}
+
+func navStatus(p *rod.Page) (int, error) {
+	res, err := p.Eval(`() => { const e = performance.getEntriesByType("navigation")[0]; return e && e.responseStatus ? e.responseStatus : 0 }`)
+	if err != nil {
+		return 0, err
+	}
+	return res.Value.Int(), nil
+}
+
+func (r *run) backoff(ctx context.Context, attempt int) error {
+	d := min(r.bot.cfg.Backoff<<min(attempt, 10), BackoffMax)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("writeback: %w", ctx.Err())
+	case <-t.C:
+		return nil
+	}
+}
+
+// detectLayout picks the layout whose marker the page shows.
+func (r *run) detectLayout(ctx context.Context) error {
+	layouts := r.bot.cfg.Layouts
+	if len(layouts) == 1 && r.file.Marker == "" {
+		return nil
+	}
+	var tried []string
+	for _, f := range layouts {
+		var m bots.Match
+		err := r.s.Step(ctx, "detect layout "+f.Version, func(p *rod.Page) error {
+			var err error
+			m, err = bots.FindElementNow(p, f, f.Marker)
+			return err
+		})
+		if err == nil {
+			r.file = f
+			r.rec.SelectorUsed(f.Portal, f.Marker, m.Index)
+			return nil
+		}
+		if !errors.Is(err, &bots.SelectorMissError{}) {
+			return fmt.Errorf("writeback: detect layout: %w", err)
+		}
+		e, _ := f.Element(f.Marker)
+		for _, t := range e.Tried() {
+			tried = append(tried, f.Version+" "+t)
+		}
+	}
+	last := layouts[len(layouts)-1]
+	r.rec.SelectorUsed(last.Portal, last.Marker, -1)
+	return fmt.Errorf("writeback: no known layout: %w", &bots.SelectorMissError{
+		Portal: last.Portal, Version: last.Version, Element: last.Marker, Tried: tried,
+	})
+}
+
+// signIn signs in from the page shown, retrying server errors from the
+// start page.
+func (r *run) signIn(ctx context.Context, start string) error {
+	for attempt := 0; ; attempt++ {
+		err := r.login(ctx)
+		if !errors.Is(err, errTransient) {
+			return err
+		}
+		if attempt >= r.bot.cfg.Retries {
+			return fmt.Errorf("%w: sign-in kept failing: %w", bots.ErrPortalUnavailable, err)
+		}
+		if err := r.backoff(ctx, attempt); err != nil {
+			return err
+		}
+		if err := r.open(ctx, "start page", start); err != nil {
+			return err
+		}
+	}
+}
+
+// login walks the login steps the page shows. The page may already be
+// signed in (the worklist or an account page).
+func (r *run) login(ctx context.Context) error {
+	var step string
+	err := r.s.Step(ctx, "find login form", func(p *rod.Page) error {
+		m, err := bots.FindElement(p, r.file, elLoginUsername, elLoginOTP, elWorklistTable, elDetailRows)
+		step = m.Name
+		r.used(m)
+		return err
+	})
+	if errors.Is(err, &bots.SelectorMissError{}) && ctx.Err() == nil {
+		return r.miss(elLoginUsername)
+	}
+	if err != nil || step == elWorklistTable || step == elDetailRows {
+		return err
+	}
+	if step == elLoginUsername {
+		step, err = r.submit(ctx, "log in", []field{{elLoginUsername, r.s.Target.Username}, {elLoginPassword, r.s.Target.Password}},
+			elLoginSubmit, elLoginOTP, elWorklistTable, elDetailRows, elLoginError)
+		if err != nil {
+			return err
+		}
+	}
+	if step == elLoginOTP {
+		if r.s.Target.TOTPSecret == "" {
+			return fmt.Errorf("%w: the portal asks for a second factor and the target has no TOTP secret", bots.ErrLoginRejected)
+		}
+		code, err := totp.GenerateCodeCustom(r.s.Target.TOTPSecret, time.Now(), totp.ValidateOpts{
+			Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
+		})
+		if err != nil {
+			return fmt.Errorf("%w: the target's TOTP secret is not valid base32", bots.ErrLoginRejected)
+		}
+		if step, err = r.submit(ctx, "second factor", []field{{elLoginOTP, code}}, elLoginOTPSubmit,
+			elWorklistTable, elDetailRows, elLoginError); err != nil {
+			return err
+		}
+	}
+	if step == elLoginError {
+		return bots.ErrLoginRejected
+	}
+	return nil
+}
+
+type field struct{ element, text string }
+
+// submit fills a form, clicks its button, waits for the next page and
+// returns which of the outcome elements it shows.
+func (r *run) submit(ctx context.Context, what string, fields []field, button string, outcomes ...string) (string, error) {
+	var got string
+	err := r.s.Step(ctx, what, func(p *rod.Page) error {
+		for _, f := range fields {
+			m, err := bots.FindElementNow(p, r.file, f.element)
+			if err != nil {
+				return err
+			}
+			r.used(m)
+			if err := m.Element.Input(f.text); err != nil {
+				return fmt.Errorf("type into %s: %w", f.element, err)
+			}
+		}
+		if err := r.click(p, button); err != nil {
+			return err
+		}
+		out, err := bots.FindElement(p, r.file, outcomes...)
+		if err != nil {
+			return err
+		}
+		r.used(out)
+		got = out.Name
+		return nil
+	})
+	return got, err
+}
+
+// click presses a button and waits for the page it leads to; a server
+// error there is errTransient.
+func (r *run) click(p *rod.Page, button string) error {
+	m, err := bots.FindElementNow(p, r.file, button)
+	if err != nil {
+		return err
+	}
+	r.used(m)
+	wait := p.WaitNavigation(proto.PageLifecycleEventNameLoad)
+	if err := m.Element.Click(proto.InputMouseButtonLeft, 1); err != nil {
+		return fmt.Errorf("click %s: %w", button, err)
+	}
+	wait()
+	status, err := navStatus(p)
+	if err != nil {
+		return err
+	}
+	if status >= 500 || status == 0 {
+		return fmt.Errorf("%w: %s led to HTTP %d", errTransient, button, status)
+	}
+	return nil
+}
+
+func (r *run) used(m bots.Match) {
+	if m.Name != "" {
+		r.rec.SelectorUsed(r.file.Portal, m.Name, m.Index)
+	}
+}
+
+func (r *run) miss(element string) *bots.SelectorMissError {
+	e, _ := r.file.Element(element)
+	r.rec.SelectorUsed(r.file.Portal, element, -1)
+	return &bots.SelectorMissError{Portal: r.file.Portal, Version: r.file.Version, Element: element, Tried: e.Tried()}
+}
