@@ -6,12 +6,15 @@ BIN       := bin/docket
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.Version=$(VERSION)
 
-.PHONY: all build deps services demo test vet bench clean
+.PHONY: all build deps test-deps services demo test vet bench clean
 
 all: build
 
 deps: ## Chromium, fonts and tini from Debian when missing
 	@./.ci/deps
+
+test-deps: ## deps, plus Debian's prometheus (ships promtool) for the monitoring checks
+	@DOCKET_WITH_PROMETHEUS=1 ./.ci/deps
 
 services: ## Redis and PostgreSQL for the tests, started when not running
 	@./.ci/services
@@ -26,11 +29,12 @@ vet:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-test: deps services vet ## the whole suite, race detector on
+test: test-deps services vet ## the whole suite, race detector on
 	$(GO) test -race -count=1 -timeout 40m ./...
 
 bench: deps services ## benchmarks; figures go in the README
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m ./...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bots/benchmark/
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $$($(GO) list ./... | grep -v /bots/benchmark)
 
 clean:
 	rm -rf bin docket-data

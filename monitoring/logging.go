@@ -18,7 +18,9 @@ type LogConfig struct {
 // identifiers and secrets. Matching ignores case.
 var redactedKeys = map[string]struct{}{
 	"patient": {}, "patient_name": {}, "name": {}, "mrn": {}, "dob": {}, "date_of_birth": {},
+	"birth_date": {}, "birthdate": {}, "member_id": {}, "subscriber_id": {},
 	"ssn": {}, "password": {}, "secret": {}, "token": {}, "totp": {}, "authorization": {}, "cookie": {},
+	"username": {}, "credentials": {}, "api_key": {},
 }
 
 // Redacted is what a redacted field's value becomes.

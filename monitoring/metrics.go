@@ -2,106 +2,131 @@ package monitoring
 
 import (
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Run outcomes used as the "outcome" label.
-const (
-	OutcomeSucceeded = "succeeded"
-	OutcomeRetrying  = "retrying"
-	OutcomeFailed    = "failed"
-)
-
-// Metrics holds every metric a Docket process updates. Labels are bounded:
-// bot, portal, outcome, reason, queue, status; never an id or patient data.
+// Metrics holds every metric a Docket process updates as things happen.
+// Labels are bounded: bot, portal, element, candidate, outcome, reason,
+// step, result; never an id or patient data (run ids travel as exemplars).
+// Metrics read from the store or the queue at scrape time are separate
+// collectors (NewWorkCollector, NewQueueCollector, …) registered by the one
+// process that exports them.
 type Metrics struct {
 	registry prometheus.Registerer
 
-	BotRuns         *prometheus.CounterVec   // bot, outcome
-	BotRunDuration  *prometheus.HistogramVec // bot, outcome
-	RecordsRead     *prometheus.CounterVec   // bot
-	PagesRead       *prometheus.CounterVec   // bot
-	Screenshots     *prometheus.CounterVec   // bot
-	ItemChanges     *prometheus.CounterVec   // bot, outcome (created, updated, unchanged)
-	LastSuccess     *prometheus.GaugeVec     // bot
-	BrowserRestarts *prometheus.CounterVec   // reason
+	// Bot runs (worker).
+	BotRuns             *prometheus.CounterVec   // bot, outcome
+	BotRunDuration      *prometheus.HistogramVec // bot, outcome
+	RunsStarted         *prometheus.CounterVec   // bot
+	RunFailures         *prometheus.CounterVec   // bot, reason
+	LoginFailures       *prometheus.CounterVec   // bot
+	ConsecutiveFailures *prometheus.GaugeVec     // bot
+	StepDuration        *prometheus.HistogramVec // bot, step
+	RecordsRead         *prometheus.CounterVec   // bot
+	PagesRead           *prometheus.CounterVec   // bot
+	Screenshots         *prometheus.CounterVec   // bot
+	ItemChanges         *prometheus.CounterVec   // bot, outcome (created, updated, unchanged)
+	LastSuccess         *prometheus.GaugeVec     // bot
+	SelectorMatches     *prometheus.CounterVec   // portal, element, candidate ("0", "1", …)
+	SelectorMisses      *prometheus.CounterVec   // portal, element
+
+	// Browser pool (worker).
+	BrowserRestarts *prometheus.CounterVec // reason
 	BrowserInUse    prometheus.Gauge
 	BrowserCapacity prometheus.Gauge
+	BrowserLaunch   prometheus.Histogram
+	SessionWait     prometheus.Histogram
+
+	// Fleet.
+	WorkerHeartbeat prometheus.Gauge
+	WorkerUp        prometheus.Gauge
 	ScheduledSlots  *prometheus.CounterVec // bot, result (enqueued, duplicate, missed, error)
-	SelectorMatches *prometheus.CounterVec // portal, element, candidate ("0", "1", …)
-	SelectorMisses  *prometheus.CounterVec // portal, element
 }
+
+// Histogram buckets.
+var (
+	runBuckets  = []float64{1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640, 1280}
+	stepBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
+)
 
 // NewMetrics creates the metrics and registers them, with the Go and
 // process collectors, on reg.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	counter := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	}
+	gauge := func(name, help string, labels ...string) *prometheus.GaugeVec {
+		return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+	}
 	m := &Metrics{
 		registry: reg,
-		BotRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_bot_runs_total",
-			Help: "Bot run attempts that ended, by bot and outcome (succeeded, retrying, failed).",
-		}, []string{"bot", "outcome"}),
+		BotRuns: counter("docket_bot_runs_total",
+			"Bot run attempts that ended, by bot and outcome (succeeded, retrying, failed).", "bot", "outcome"),
 		BotRunDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "docket_bot_run_duration_seconds",
-			Help:    "Duration of bot run attempts, by bot and outcome.",
-			Buckets: []float64{1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640, 1280},
+			Name: "docket_bot_run_duration_seconds", Help: "Duration of bot run attempts, by bot and outcome.",
+			Buckets: runBuckets,
 		}, []string{"bot", "outcome"}),
-		RecordsRead: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_bot_records_read_total",
-			Help: "Records (work items) read from portals, by bot.",
-		}, []string{"bot"}),
-		PagesRead: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_bot_pages_read_total",
-			Help: "Portal pages read, by bot.",
-		}, []string{"bot"}),
-		Screenshots: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_bot_screenshots_total",
-			Help: "Screenshots stored as evidence, by bot.",
-		}, []string{"bot"}),
-		ItemChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_work_item_upserts_total",
-			Help: "Work item upserts by bot and outcome (created, updated, unchanged).",
-		}, []string{"bot", "outcome"}),
-		LastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "docket_bot_last_success_timestamp_seconds",
-			Help: "Unix time of the bot's last successful run seen by this process.",
-		}, []string{"bot"}),
-		BrowserRestarts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_browser_restarts_total",
-			Help: "Browser relaunches by reason (crash, recycle).",
-		}, []string{"reason"}),
+		RunsStarted: counter("docket_bot_runs_started_total",
+			"Bot runs whose first attempt started, by bot (compare with docket_scheduler_slots_total).", "bot"),
+		RunFailures: counter("docket_bot_run_failures_total",
+			"Failed bot run attempts by bot and reason (selector_miss, login_rejected, portal_unavailable, session_lost, timeout, browser, other).",
+			"bot", "reason"),
+		LoginFailures: counter("docket_bot_login_failures_total",
+			"Run attempts whose portal login was rejected, by bot.", "bot"),
+		ConsecutiveFailures: gauge("docket_bot_consecutive_failed_attempts",
+			"Failed attempts in a row of a bot on this worker; 0 after a success.", "bot"),
+		StepDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "docket_bot_step_duration_seconds", Help: "Duration of the steps of bot runs, by bot and step (session, page, upsert, evidence).",
+			Buckets: stepBuckets,
+		}, []string{"bot", "step"}),
+		RecordsRead: counter("docket_bot_records_read_total", "Records (work items) read from portals, by bot.", "bot"),
+		PagesRead:   counter("docket_bot_pages_read_total", "Portal pages read, by bot.", "bot"),
+		Screenshots: counter("docket_bot_screenshots_total", "Screenshots stored as evidence, by bot.", "bot"),
+		ItemChanges: counter("docket_work_item_upserts_total",
+			"Work item upserts by bot and outcome (created, updated, unchanged).", "bot", "outcome"),
+		LastSuccess: gauge("docket_bot_last_success_timestamp_seconds",
+			"Unix time of the bot's last successful run seen by this process.", "bot"),
+		SelectorMatches: counter("docket_selector_matches_total",
+			"Selector lookups that matched, by portal, element and which candidate (0 is the first choice).",
+			"portal", "element", "candidate"),
+		SelectorMisses: counter("docket_selector_misses_total",
+			"Selector lookups where every candidate missed, by portal and element.", "portal", "element"),
+		BrowserRestarts: counter("docket_browser_restarts_total", "Browser relaunches by reason (crash, recycle).", "reason"),
 		BrowserInUse: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "docket_browser_contexts_in_use",
-			Help: "Browser contexts currently running a bot.",
+			Name: "docket_browser_contexts_in_use", Help: "Browser contexts currently running a bot.",
 		}),
 		BrowserCapacity: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "docket_browser_contexts_capacity",
-			Help: "Browser contexts this worker may run at once.",
+			Name: "docket_browser_contexts_capacity", Help: "Browser contexts this worker may run at once.",
 		}),
-		ScheduledSlots: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_scheduler_slots_total",
-			Help: "Schedule slots fired, by bot and result (enqueued, duplicate, error).",
-		}, []string{"bot", "result"}),
-		SelectorMatches: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_selector_matches_total",
-			Help: "Selector lookups that matched, by portal, element and which candidate (0 is the first choice).",
-		}, []string{"portal", "element", "candidate"}),
-		SelectorMisses: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "docket_selector_misses_total",
-			Help: "Selector lookups where every candidate missed, by portal and element.",
-		}, []string{"portal", "element"}),
+		BrowserLaunch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "docket_browser_launch_duration_seconds", Help: "Time to launch the browser.",
+			Buckets: stepBuckets,
+		}),
+		SessionWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "docket_browser_session_wait_seconds", Help: "Time a run waited for a free browser context.",
+			Buckets: stepBuckets,
+		}),
+		WorkerHeartbeat: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "docket_worker_heartbeat_timestamp_seconds",
+			Help: "Unix time of this worker's last heartbeat (its browser and queue connection were checked).",
+		}),
+		WorkerUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "docket_worker_up", Help: "1 while this worker's last heartbeat found it able to run bots.",
+		}),
+		ScheduledSlots: counter("docket_scheduler_slots_total",
+			"Schedule slots fired, by bot and result (enqueued, duplicate, missed, error).", "bot", "result"),
 	}
 	cs := []prometheus.Collector{
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.BotRuns, m.BotRunDuration, m.RecordsRead, m.PagesRead, m.Screenshots, m.ItemChanges,
-		m.LastSuccess, m.BrowserRestarts, m.BrowserInUse, m.BrowserCapacity, m.ScheduledSlots,
+		m.BotRuns, m.BotRunDuration, m.RunsStarted, m.RunFailures, m.LoginFailures, m.ConsecutiveFailures,
+		m.StepDuration, m.RecordsRead, m.PagesRead, m.Screenshots, m.ItemChanges, m.LastSuccess,
 		m.SelectorMatches, m.SelectorMisses,
+		m.BrowserRestarts, m.BrowserInUse, m.BrowserCapacity, m.BrowserLaunch, m.SessionWait,
+		m.WorkerHeartbeat, m.WorkerUp, m.ScheduledSlots,
 	}
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
@@ -114,26 +139,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 // Register adds an extra collector (such as the work item collector).
 func (m *Metrics) Register(c prometheus.Collector) error { return m.registry.Register(c) }
 
-// RunEnded records one finished run attempt.
-func (m *Metrics) RunEnded(bot, outcome string, d time.Duration, at time.Time) {
-	m.BotRuns.WithLabelValues(bot, outcome).Inc()
-	m.BotRunDuration.WithLabelValues(bot, outcome).Observe(d.Seconds())
-	if outcome == OutcomeSucceeded {
-		m.LastSuccess.WithLabelValues(bot).Set(float64(at.Unix()))
-	}
-}
-
-// SelectorUsed counts a selector lookup; index -1 is a miss. Element
-// names come from selector files, so the label set stays bounded.
-func (m *Metrics) SelectorUsed(portal, element string, index int) {
-	if index < 0 {
-		m.SelectorMisses.WithLabelValues(portal, element).Inc()
-		return
-	}
-	m.SelectorMatches.WithLabelValues(portal, element, strconv.Itoa(index)).Inc()
-}
-
-// Handler serves the registry in the Prometheus text or OpenMetrics format.
+// Handler serves the registry in the Prometheus text or, when the scraper
+// asks for it, the OpenMetrics format (which carries the run id exemplars).
 func Handler(g prometheus.Gatherer) http.Handler {
 	return promhttp.HandlerFor(g, promhttp.HandlerOpts{EnableOpenMetrics: true})
 }

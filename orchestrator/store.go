@@ -64,6 +64,9 @@ type Store interface {
 	// AuditLog lists entries with Seq > afterSeq in order.
 	AuditLog(ctx context.Context, afterSeq int64, limit int) ([]AuditEntry, error)
 
+	// WorkStore: lifecycles, human tasks and audit exports.
+	WorkStore
+
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	Close() error

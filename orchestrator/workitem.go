@@ -48,6 +48,53 @@ type WorkItem struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Version    int64 // increments on every change, for optimistic concurrency
+
+	// Lifecycle (see lifecycle.go). A new item is New, Normal priority,
+	// review None, with no reference, deadline or lease.
+	Failure      FailureKind  // set while Status is ItemFailed
+	StatusReason string       // why the item has its status (a failure, an abandonment)
+	Review       ReviewStatus // QA review, separate from Status
+	Priority     Priority
+	Reference    string    // unique within the queue when set; "" means none
+	DeferUntil   time.Time // not to be worked before; zero means now
+	DueAt        time.Time // deadline, e.g. a claim's timely-filing date; zero means none
+	RetryCount   int       // retries so far; each one's outcome stays in History
+	LeaseOwner   string    // actor working the item while InProgress
+	LeaseUntil   time.Time // when an unfinished InProgress item is abandoned
+}
+
+// Ref names the item for people and logs: its Reference, or portal/external id.
+func (w WorkItem) Ref() string {
+	if w.Reference != "" {
+		return w.Reference
+	}
+	return w.Portal + "/" + w.ExternalID
+}
+
+// State is the item's lifecycle state, the part ItemService changes.
+func (w WorkItem) State() ItemState {
+	return ItemState{
+		Queue: w.Queue, Status: w.Status, Failure: w.Failure, StatusReason: w.StatusReason,
+		Review: w.Review, Priority: w.Priority, Reference: w.Reference, DeferUntil: w.DeferUntil,
+		DueAt: w.DueAt, RetryCount: w.RetryCount, LeaseOwner: w.LeaseOwner, LeaseUntil: w.LeaseUntil,
+	}
+}
+
+// ItemState is the lifecycle part of a work item: everything a person or
+// a sweep may change. The observed data is the bots' alone.
+type ItemState struct {
+	Queue        string
+	Status       ItemStatus
+	Failure      FailureKind
+	StatusReason string
+	Review       ReviewStatus
+	Priority     Priority
+	Reference    string
+	DeferUntil   time.Time
+	DueAt        time.Time
+	RetryCount   int
+	LeaseOwner   string
+	LeaseUntil   time.Time
 }
 
 // Observation is what a bot read about one work item on one visit.
@@ -135,12 +182,29 @@ type UpsertResult struct {
 }
 
 // ItemFilter narrows a list of work items. Zero fields match everything.
+// String fields match exactly except Search; every value is passed to the
+// database as a parameter, so any text (quotes, %, unicode) is safe.
 type ItemFilter struct {
-	Queue  string
-	Portal string
-	Status ItemStatus
-	Limit  int // default 100
-	Offset int
+	Queue    string
+	Portal   string
+	Status   ItemStatus
+	Kind     ItemKind
+	Priority Priority
+	Review   ReviewStatus
+	// Search matches items whose reference or external id starts with it
+	// (case-sensitive, byte order, so an index serves it on 1M items; %, _
+	// and quotes are literal). Matches come in that key's order, then ID;
+	// page them with Offset (AfterID applies only without Search).
+	Search string
+	// DueBefore keeps items with a deadline before it.
+	DueBefore time.Time
+	// ReadyAt keeps items not deferred past it (DeferUntil <= ReadyAt).
+	ReadyAt time.Time
+	// AfterID continues a listing after the item with this ID (keyset
+	// pagination; cheaper than Offset on large queues).
+	AfterID int64
+	Limit   int // default 100
+	Offset  int
 }
 
 // ItemCount is the number of work items in one queue and status.

@@ -18,12 +18,14 @@ type recorder struct {
 	run      orchestrator.Run
 	store    orchestrator.Store
 	evidence orchestrator.EvidenceStore
-	policy   string // orchestrator.EvidenceAll or EvidenceExceptions
+	policy   string   // orchestrator.EvidenceAll or EvidenceExceptions
+	routing  *Routing // nil routes nothing
 	metrics  *monitoring.Metrics
 	now      func() time.Time
 
-	mu       sync.Mutex
-	progress orchestrator.RunProgress
+	mu        sync.Mutex
+	progress  orchestrator.RunProgress
+	pageStart time.Time // when the page being read started, for the step metric
 }
 
 func newRecorder(run orchestrator.Run, store orchestrator.Store, ev orchestrator.EvidenceStore, policy string,
@@ -38,7 +40,9 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 	if err != nil {
 		return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
 	}
+	began := r.now()
 	res, err := r.store.UpsertItem(ctx, u)
+	r.metrics.StepDone(r.run.Bot, monitoring.StepUpsert, r.run.ID, r.now().Sub(began))
 	if err != nil {
 		return fmt.Errorf("tasks: run %s: upsert %s/%s: %w", r.run.ID, obs.Portal, obs.ExternalID, err)
 	}
@@ -55,6 +59,9 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 	r.mu.Unlock()
 	r.metrics.RecordsRead.WithLabelValues(r.run.Bot).Inc()
 	r.metrics.ItemChanges.WithLabelValues(r.run.Bot, string(res.Outcome)).Inc()
+	if r.routing != nil {
+		return r.routing.Observed(ctx, r.run, obs, res)
+	}
 	return nil
 }
 
@@ -72,7 +79,9 @@ func (r *recorder) Capture(ctx context.Context, c orchestrator.EvidenceCapture) 
 	if c.CapturedAt.IsZero() {
 		c.CapturedAt = r.now()
 	}
+	began := r.now()
 	e, err := r.evidence.Put(ctx, c)
+	r.metrics.StepDone(r.run.Bot, monitoring.StepEvidence, r.run.ID, r.now().Sub(began))
 	if err != nil {
 		return e, fmt.Errorf("tasks: run %s: store evidence: %w", r.run.ID, err)
 	}
@@ -86,9 +95,13 @@ func (r *recorder) Capture(ctx context.Context, c orchestrator.EvidenceCapture) 
 }
 
 func (r *recorder) PageRead(ctx context.Context) error {
+	now := r.now()
 	r.mu.Lock()
 	r.progress.Pages++
+	took := now.Sub(r.pageStart)
+	r.pageStart = now
 	r.mu.Unlock()
+	r.metrics.StepDone(r.run.Bot, monitoring.StepPage, r.run.ID, took)
 	r.metrics.PagesRead.WithLabelValues(r.run.Bot).Inc()
 	return r.flush(ctx)
 }
@@ -110,4 +123,12 @@ func (r *recorder) snapshot() orchestrator.RunProgress {
 
 func (r *recorder) SelectorUsed(portal, element string, index int) {
 	r.metrics.SelectorUsed(portal, element, index)
+}
+
+// startPageClock starts timing the first page, once the browser session
+// is open.
+func (r *recorder) startPageClock() {
+	r.mu.Lock()
+	r.pageStart = r.now()
+	r.mu.Unlock()
 }

@@ -38,6 +38,13 @@ type RunnerConfig struct {
 	Worker string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// FailureReason maps a failed attempt's error to a bounded metric
+	// label (a monitoring.Reason* constant); nil means failureReason,
+	// which knows the errors of bots and tasks. Bot kinds add theirs.
+	FailureReason func(err error) string
+	// Routing applies routing rules to observed items and failed runs;
+	// nil routes nothing.
+	Routing *Routing
 }
 
 // Runner handles bot:run tasks.
@@ -54,6 +61,9 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.FailureReason == nil {
+		cfg.FailureReason = failureReason
 	}
 	for name, b := range cfg.Bots {
 		if _, ok := cfg.Impls[b.Kind]; !ok {
@@ -108,8 +118,12 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("tasks: start run %s: %w", p.RunID, err)
 	}
 	log.Info("run attempt started", zap.Int("attempt", run.Attempts))
+	if run.Attempts == 1 {
+		r.cfg.Metrics.RunStarted(bot.Name, run.ID)
+	}
 
 	rec := newRecorder(run, r.cfg.Store, r.cfg.Evidence, r.cfg.EvidencePolicy[bot.Name], r.cfg.Metrics, r.cfg.Now)
+	rec.routing = r.cfg.Routing
 	runErr := r.attempt(ctx, bot, rec)
 	// Final writes must land even when the attempt's deadline has passed.
 	final := context.WithoutCancel(ctx)
@@ -121,28 +135,36 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 
 	if runErr == nil {
 		r.finish(final, log, run, orchestrator.RunSucceeded, "")
-		r.cfg.Metrics.RunEnded(bot.Name, monitoring.OutcomeSucceeded, elapsed, r.cfg.Now())
+		r.cfg.Metrics.AttemptEnded(monitoring.Attempt{Bot: bot.Name, RunID: run.ID,
+			Outcome: monitoring.OutcomeSucceeded, Duration: elapsed, At: r.cfg.Now()})
 		log.Info("run succeeded", zap.Int("pages", p2.Pages), zap.Int("records", p2.Records),
 			zap.Int("created", p2.Created), zap.Int("updated", p2.Updated), zap.Duration("took", elapsed))
 		return nil
 	}
 	status, outcome := orchestrator.RunRetrying, monitoring.OutcomeRetrying
-	if lastAttempt(ctx) || errors.Is(runErr, asynq.SkipRetry) {
+	if lastAttempt(ctx) || errors.Is(runErr, asynq.SkipRetry) || permanent(runErr) {
 		status, outcome = orchestrator.RunFailed, monitoring.OutcomeFailed
+		if !errors.Is(runErr, asynq.SkipRetry) {
+			runErr = fmt.Errorf("%w: %w", runErr, asynq.SkipRetry)
+		}
 	}
 	r.finish(final, log, run, status, runErr.Error())
-	r.cfg.Metrics.RunEnded(bot.Name, outcome, elapsed, r.cfg.Now())
+	r.cfg.Metrics.AttemptEnded(monitoring.Attempt{Bot: bot.Name, RunID: run.ID, Outcome: outcome,
+		Reason: r.cfg.FailureReason(runErr), Duration: elapsed, At: r.cfg.Now()})
 	log.Warn("run attempt failed", zap.String("status", string(status)), zap.Error(runErr))
 	return runErr
 }
 
 func (r *Runner) attempt(ctx context.Context, bot orchestrator.Bot, rec *recorder) error {
 	impl := r.cfg.Impls[bot.Kind]
+	began := r.cfg.Now()
 	sess, err := r.cfg.Sessions.Session(ctx, r.cfg.Targets[bot.Portal])
 	if err != nil {
-		return fmt.Errorf("tasks: browser session: %w", err)
+		return fmt.Errorf("%w: %w", errBrowserSession, err)
 	}
 	defer sess.Close()
+	r.cfg.Metrics.StepDone(bot.Name, monitoring.StepSession, rec.run.ID, r.cfg.Now().Sub(began))
+	rec.startPageClock()
 	return impl.Run(ctx, sess, rec)
 }
 
@@ -157,6 +179,12 @@ func (r *Runner) finish(ctx context.Context, log *zap.Logger, run orchestrator.R
 		Detail: fmt.Sprintf("attempt %d on %s", run.Attempts, r.cfg.Worker),
 	}); err != nil {
 		log.Error("audit entry not saved", zap.Error(err))
+	}
+	if status == orchestrator.RunFailed && r.cfg.Routing != nil {
+		run.Status, run.Error = status, msg
+		if err := r.cfg.Routing.RunFailed(ctx, run, r.cfg.Bots[run.Bot]); err != nil {
+			log.Error("failed run not routed", zap.Error(err))
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
+	"github.com/docket-rpa/docket/tasks"
+	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
@@ -129,7 +132,7 @@ func (a *app) listen(addr string, h http.Handler) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("listen %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: monitoring.RequestLog(a.log.Named("http"), h), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.log.Error("http server stopped", zap.String("addr", ln.Addr().String()), zap.Error(err))
@@ -162,4 +165,51 @@ func (a *app) workerName() string {
 	}
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
+
+// exportFleetMetrics registers the collectors that read the system of
+// record and the queues at scrape time. Only serve and demo call it, so
+// one process exports them.
+func (a *app) exportFleetMetrics(st orchestrator.Store, rdb redis.UniversalClient) error {
+	sc := monitoring.StoreCollectorConfig{Queues: []string{orchestrator.QueueCoding, orchestrator.QueueCDI,
+		orchestrator.QueueBilling, orchestrator.QueueRevenueIntegrity, orchestrator.QueueAutomation}}
+	var infos []monitoring.BotInfo
+	for _, b := range a.cfg.bots() {
+		info := monitoring.BotInfo{Name: b.Name, Enabled: b.Enabled}
+		if sched, err := tasks.ParseSchedule(b); err == nil && b.Schedule != "" {
+			next := sched.Next(time.Now())
+			info.Interval = sched.Next(next).Sub(next)
+		}
+		infos = append(infos, info)
+	}
+	queues, err := monitoring.NewQueueCollector(monitoring.QueueCollectorConfig{
+		Inspector: asynq.NewInspectorFromRedisClient(rdb),
+		Queues:    []string{tasks.QueueBots}, TaskTypes: []string{tasks.TypeBotRun},
+		EnqueuedAt: func(t *asynq.TaskInfo) (time.Time, bool) {
+			var p tasks.BotRunPayload
+			if t.Type != tasks.TypeBotRun || json.Unmarshal(t.Payload, &p) != nil {
+				return time.Time{}, false
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			run, err := st.Run(ctx, p.RunID)
+			return run.QueuedAt, err == nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range []prometheus.Collector{
+		monitoring.NewItemsCollector(st.CountItems),
+		monitoring.NewWorkCollector(monitoring.WorkCollectorConfig{StoreCollectorConfig: sc, Items: st.Items,
+			Kinds: []orchestrator.ItemKind{orchestrator.KindCodingHold, orchestrator.KindClaimEdit}}),
+		monitoring.NewTaskCollector(monitoring.TaskCollectorConfig{StoreCollectorConfig: sc, Tasks: st.Tasks}),
+		monitoring.NewBotStateCollector(monitoring.BotStateConfig{StoreCollectorConfig: sc, Bots: infos, Runs: st.Runs}),
+		queues,
+	} {
+		if err := a.metrics.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
-	"github.com/docket-rpa/docket/orchestrator/inbox"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/hibiken/asynq"
 	"github.com/spf13/cobra"
@@ -61,7 +60,7 @@ func runDemo(ctx context.Context, cfg Config, once bool, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	portalURL, err := a.startPortal(ctx)
+	portalURLs, err := a.startPortals(ctx)
 	if err != nil {
 		return err
 	}
@@ -76,22 +75,31 @@ func runDemo(ctx context.Context, cfg Config, once bool, stdout io.Writer) error
 	defer stopWorker()
 	enq := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil)
 	if !once {
-		stopScheduler, err := a.startScheduler(ctx, enq)
+		stopScheduler, err := a.startScheduler(ctx, enq, st, asynq.NewClientFromRedisClient(rdb))
 		if err != nil {
 			return err
 		}
 		defer stopScheduler()
 	}
-	if err := a.metrics.Register(monitoring.NewItemsCollector(st.CountItems)); err != nil {
+	if err := a.exportFleetMetrics(st, rdb); err != nil {
 		return err
 	}
 	mux := a.opsMux(map[string]monitoring.Check{"database": st.Ping, "redis": redisCheck(rdb)})
-	inbox.NewStatus(st, a.cfg.bots()).Register(mux)
+	if err := ensureDemoUsers(ctx, st); err != nil {
+		return err
+	}
+	wf, _, err := a.workflow(st, asynq.NewClientFromRedisClient(rdb))
+	if err != nil {
+		return err
+	}
+	if err := a.mountInbox(st, inboxDeps{Evidence: ev, Runs: enq, Tasks: wf.Tasks}, mux); err != nil {
+		return err
+	}
 	webAddr, err := a.listen(cfg.HTTPAddr, mux)
 	if err != nil {
 		return err
 	}
-	printBanner(stdout, cfg, webAddr, portalURL, redisURL, embedded, time.Since(start))
+	printBanner(stdout, cfg, webAddr, portalURLs, redisURL, embedded, time.Since(start))
 
 	runs, err := enqueueAll(ctx, enq, a.cfg.bots())
 	if err != nil {
@@ -131,11 +139,12 @@ func (a *app) startEmbeddedRedis() (string, error) {
 	return "redis://" + m.Addr() + "/0", nil
 }
 
-// enqueueAll starts a manual run of every enabled bot, in name order.
+// enqueueAll starts a manual run of every enabled scheduled bot, in name
+// order (manual-only bots such as writeback need a person's decision).
 func enqueueAll(ctx context.Context, enq *tasks.Enqueuer, bots map[string]orchestrator.Bot) ([]string, error) {
 	var names []string
 	for name, b := range bots {
-		if b.Enabled {
+		if b.Enabled && b.Schedule != "" {
 			names = append(names, name)
 		}
 	}
@@ -151,12 +160,15 @@ func enqueueAll(ctx context.Context, enq *tasks.Enqueuer, bots map[string]orches
 	return ids, nil
 }
 
-func printBanner(w io.Writer, cfg Config, webAddr, portalURL, redisURL string, embedded bool, took time.Duration) {
-	p := cfg.Portals[PortalCodingWorklist]
+func printBanner(w io.Writer, cfg Config, webAddr string, portalURLs map[string]string, redisURL string, embedded bool, took time.Duration) {
 	fmt.Fprintf(w, "\nDocket demo is up (%s)\n", took.Round(10*time.Millisecond))
 	fmt.Fprintf(w, "  web       http://%s/\n", webAddr)
 	fmt.Fprintf(w, "  metrics   http://%s/metrics\n", webAddr)
-	fmt.Fprintf(w, "  portal    %s/  (user %s, password %s)\n", portalURL, p.Username, p.Password)
+	fmt.Fprintf(w, "  users     %s  (demo only; name/password)\n", demoUsersLine())
+	for _, name := range []string{PortalCodingWorklist, PortalClaimScrubber} {
+		p := cfg.Portals[name]
+		fmt.Fprintf(w, "  portal    %s/  (%s; user %s, password %s)\n", portalURLs[name], name, p.Username, p.Password)
+	}
 	if embedded {
 		fmt.Fprintf(w, "  redis     %s  (embedded; more workers can join:\n", redisURL)
 		fmt.Fprintf(w, "            docket worker --redis-url %s --database-url %s)\n", redisURL, cfg.DatabaseURL)

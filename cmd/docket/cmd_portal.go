@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/spf13/cobra"
@@ -13,8 +14,10 @@ func newPortalCmd(cfg *Config, stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "portal",
 		Short: "Serve the demo portals alone",
-		Long: `portal serves the demo coding worklist (login, paginated worklist of coding holds,
-an account detail page each) with deterministic data from demo.seed, for trying
+		Long: `portal serves the demo portals alone: the coding worklist (DNFB coding holds,
+client-side rendered worklist, an account page each, note/route/release actions)
+on portal_addr and the claim scrubber (claim batches, edits of every family, CSV
+export) on claims_portal_addr, with deterministic data from demo.seed, for trying
 selectors, tests and benchmarks. demo.latency adds latency to every request.`,
 		Example: "  docket portal --portal-addr 127.0.0.1:8089 --demo-accounts 2000 --demo-latency 20ms",
 		Args:    exactArgs(0),
@@ -24,37 +27,56 @@ selectors, tests and benchmarks. demo.latency adds latency to every request.`,
 				return err
 			}
 			defer a.close()
-			url, err := a.startPortal(cmd.Context())
+			urls, err := a.startPortals(cmd.Context())
 			if err != nil {
 				return err
 			}
-			p := cfg.Portals[PortalCodingWorklist]
-			fmt.Fprintf(stdout, "docket portal: coding worklist at %s (user %s)\n", url, p.Username)
+			for _, name := range []string{PortalCodingWorklist, PortalClaimScrubber} {
+				fmt.Fprintf(stdout, "docket portal: %s at %s (user %s)\n", name, urls[name], cfg.Portals[name].Username)
+			}
 			<-cmd.Context().Done()
 			return nil
 		},
 	}
 }
 
-// startPortal serves the demo portals on portal_addr and points the
-// coding-worklist portal configuration at them.
-func (a *app) startPortal(_ context.Context) (string, error) {
-	p := a.cfg.Portals[PortalCodingWorklist]
-	cw, err := portalsim.NewCodingWorklist(portalsim.Config{
-		Seed: a.cfg.Demo.Seed, Accounts: a.cfg.Demo.Accounts, Latency: a.cfg.Demo.Latency,
-		Username: p.Username, Password: p.Password,
-	})
-	if err != nil {
-		return "", err
-	}
-	addr, err := a.listen(a.cfg.PortalAddr, cw)
-	if err != nil {
-		return "", err
-	}
-	p.URL = "http://" + addr
+// startPortals serves the demo portals (the coding worklist on
+// portal_addr, the claim scrubber on claims_portal_addr) and points the
+// portal configuration at them. It returns their URLs by portal.
+func (a *app) startPortals(_ context.Context) (map[string]string, error) {
 	if a.cfg.Portals == nil {
 		a.cfg.Portals = map[string]PortalConfig{}
 	}
-	a.cfg.Portals[PortalCodingWorklist] = p
-	return p.URL, nil
+	cp := a.cfg.Portals[PortalCodingWorklist]
+	cw, err := portalsim.NewCodingWorklist(portalsim.Config{
+		Seed: a.cfg.Demo.Seed, Accounts: a.cfg.Demo.Accounts, Latency: a.cfg.Demo.Latency,
+		Username: cp.Username, Password: cp.Password,
+	})
+	if err != nil {
+		return nil, err
+	}
+	sp := a.cfg.Portals[PortalClaimScrubber]
+	cs, err := portalsim.NewClaimScrubber(portalsim.ScrubberConfig{
+		Seed: a.cfg.Demo.Seed, Claims: a.cfg.Demo.Claims, Latency: a.cfg.Demo.Latency,
+		Username: sp.Username, Password: sp.Password,
+	})
+	if err != nil {
+		return nil, err
+	}
+	urls := map[string]string{}
+	for _, p := range []struct {
+		name string
+		addr string
+		h    http.Handler
+	}{{PortalCodingWorklist, a.cfg.PortalAddr, cw}, {PortalClaimScrubber, a.cfg.ClaimsPortalAddr, cs}} {
+		addr, err := a.listen(p.addr, p.h)
+		if err != nil {
+			return nil, err
+		}
+		pc := a.cfg.Portals[p.name]
+		pc.URL = "http://" + addr
+		a.cfg.Portals[p.name] = pc
+		urls[p.name] = pc.URL
+	}
+	return urls, nil
 }

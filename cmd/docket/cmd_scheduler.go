@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/docket-rpa/docket/orchestrator/sqlstore"
 	"io"
+	"time"
 
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
@@ -36,7 +38,8 @@ scheduler, or a restarted one, never runs the same slot twice.`,
 			if err != nil {
 				return err
 			}
-			stop, err := a.startScheduler(ctx, tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil))
+			client := asynq.NewClientFromRedisClient(rdb)
+			stop, err := a.startScheduler(ctx, tasks.NewEnqueuer(client, st, nil), st, client)
 			if err != nil {
 				return err
 			}
@@ -53,20 +56,30 @@ scheduler, or a restarted one, never runs the same slot twice.`,
 	}
 }
 
-// startScheduler starts the cron loop over the configured bots.
-func (a *app) startScheduler(ctx context.Context, enq *tasks.Enqueuer) (func(), error) {
+// startScheduler starts the cron loop over the configured bots (skipping
+// bots a supervisor paused) and the SLA sweep, one per minute slot.
+func (a *app) startScheduler(ctx context.Context, enq *tasks.Enqueuer, st *sqlstore.Store, client *asynq.Client) (func(), error) {
 	var list []orchestrator.Bot
 	for _, b := range a.cfg.bots() {
 		list = append(list, b)
+		a.metrics.InitBot(b.Name)
 	}
 	s, err := tasks.NewScheduler(tasks.SchedulerConfig{
-		Bots: list, Enqueuer: enq, Metrics: a.metrics, Logger: a.log.Named("scheduler"),
+		Bots: list, Enqueuer: enq, Metrics: a.metrics, Logger: a.log.Named("scheduler"), Paused: st.PausedBots,
 	})
+	if err != nil {
+		return nil, err
+	}
+	sweep, err := tasks.NewSweepScheduler(client, time.Minute, nil, a.log.Named("sla"))
 	if err != nil {
 		return nil, err
 	}
 	if err := s.Start(ctx); err != nil {
 		return nil, err
 	}
-	return s.Stop, nil
+	if err := sweep.Start(ctx); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return func() { sweep.Stop(); s.Stop() }, nil
 }

@@ -5,7 +5,8 @@ import (
 	"io"
 
 	"github.com/docket-rpa/docket/monitoring"
-	"github.com/docket-rpa/docket/orchestrator/inbox"
+	"github.com/docket-rpa/docket/tasks"
+	"github.com/hibiken/asynq"
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 )
@@ -14,7 +15,8 @@ func newServeCmd(cfg *Config, stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
 		Short: "Run the web UI, JSON API, /metrics, /healthz and /readyz",
-		Long: `serve runs Docket's web process: the status pages, /metrics (with the work item
+		Long: `serve runs Docket's web process: the inbox, supervisor pages and JSON API
+(/api/openapi.json), /metrics (with the work item
 gauges, exported by this process only), /healthz and /readyz (which checks Redis
 and the database). It applies pending database migrations on start.`,
 		Example: "  docket serve --http-addr 0.0.0.0:8080 --database-url postgres://docket@db/docket",
@@ -34,11 +36,23 @@ and the database). It applies pending database migrations on start.`,
 			if err != nil {
 				return err
 			}
-			if err := a.metrics.Register(monitoring.NewItemsCollector(st.CountItems)); err != nil {
+			if err := a.exportFleetMetrics(st, rdb); err != nil {
 				return err
 			}
 			mux := a.opsMux(map[string]monitoring.Check{"database": st.Ping, "redis": redisCheck(rdb)})
-			inbox.NewStatus(st, a.cfg.bots()).Register(mux)
+			ev, err := a.openEvidence(ctx, st)
+			if err != nil {
+				return err
+			}
+			client := asynq.NewClientFromRedisClient(rdb)
+			wf, _, err := a.workflow(st, client)
+			if err != nil {
+				return err
+			}
+			enq := tasks.NewEnqueuer(client, st, nil)
+			if err := a.mountInbox(st, inboxDeps{Evidence: ev, Runs: enq, Tasks: wf.Tasks}, mux); err != nil {
+				return err
+			}
 			addr, err := a.listen(cfg.HTTPAddr, mux)
 			if err != nil {
 				return err

@@ -29,11 +29,18 @@ type Config struct {
 	LogLevel    string `yaml:"log_level"`    // debug, info (default), warn, error
 	HTTPAddr    string `yaml:"http_addr"`    // web, API and /metrics of serve and demo; default 127.0.0.1:8080
 	MetricsAddr string `yaml:"metrics_addr"` // /metrics of worker (default 127.0.0.1:9091) and scheduler (127.0.0.1:9092)
-	PortalAddr  string `yaml:"portal_addr"`  // demo portals; default 127.0.0.1:8089
+	PortalAddr  string `yaml:"portal_addr"`  // demo coding worklist; default 127.0.0.1:8089
+	// ClaimsPortalAddr is the demo claim scrubber's address; default
+	// 127.0.0.1:8090.
+	ClaimsPortalAddr string `yaml:"claims_portal_addr"`
 	// The credential vault's AES-256 key: 64 hex digits or base64. Prefer
 	// the environment (DOCKET_SECRET_KEY) or a key file to writing it here.
 	SecretKey     string `yaml:"secret_key"`
 	SecretKeyFile string `yaml:"secret_key_file"` // default <data_dir>/secret.key when it exists
+	// RulesFile holds queues, SLA policies, holidays, routing rules and the
+	// QA sample (annotated example: deploy/rules.example.yaml). Default:
+	// the built-in queues and no rules.
+	RulesFile string `yaml:"rules_file"`
 
 	Worker  WorkerConfig            `yaml:"worker"`
 	Demo    DemoConfig              `yaml:"demo"`
@@ -54,6 +61,7 @@ type WorkerConfig struct {
 type DemoConfig struct {
 	Seed     int64         `yaml:"seed"`     // default 1
 	Accounts int           `yaml:"accounts"` // coding-worklist accounts; default 120
+	Claims   int           `yaml:"claims"`   // claim-scrubber claims; default 80
 	Latency  time.Duration `yaml:"latency"`  // added to every portal request; default 0
 }
 
@@ -89,23 +97,33 @@ const (
 	PortalCodingWorklist = "coding-worklist"
 	PortalClaimScrubber  = "claim-scrubber"
 	BotCodingHolds       = "coding-holds"
+	BotClaimScrubber     = "claim-scrubber"
+	BotWriteBack         = "writeback"
 )
 
 // defaultConfig is what Docket runs with when nothing is configured.
 func defaultConfig() Config {
 	return Config{
-		DataDir:    "docket-data",
-		LogLevel:   "info",
-		HTTPAddr:   "127.0.0.1:8080",
-		PortalAddr: "127.0.0.1:8089",
-		Worker:     WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second},
-		Demo:       DemoConfig{Seed: 1, Accounts: 120},
+		DataDir:          "docket-data",
+		LogLevel:         "info",
+		HTTPAddr:         "127.0.0.1:8080",
+		PortalAddr:       "127.0.0.1:8089",
+		ClaimsPortalAddr: "127.0.0.1:8090",
+		Worker:           WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second},
+		Demo:             DemoConfig{Seed: 1, Accounts: 120, Claims: 80},
 		Portals: map[string]PortalConfig{
 			PortalCodingWorklist: {URL: "http://127.0.0.1:8089", Username: "coder", Password: "demo-password"},
+			PortalClaimScrubber:  {URL: "http://127.0.0.1:8090", Username: "biller", Password: "demo-password"},
 		},
 		Bots: []BotConfig{{
 			Name: BotCodingHolds, Kind: "coding-holds", Portal: PortalCodingWorklist,
 			Schedule: "*/15 * * * *", Timezone: "UTC",
+		}, {
+			Name: BotClaimScrubber, Kind: "claim-scrubber", Portal: PortalClaimScrubber,
+			Schedule: "*/30 * * * *", Timezone: "UTC",
+		}, {
+			// Runs only when a person's resolution asks for a portal action.
+			Name: BotWriteBack, Kind: "writeback", Portal: PortalCodingWorklist, Timezone: "UTC",
 		}},
 	}
 }
@@ -193,15 +211,18 @@ var settings = []setting{
 	{"log_level", "log level: debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
 	{"http_addr", "address of the web UI, API and /metrics", str(func(c *Config) *string { return &c.HTTPAddr })},
 	{"metrics_addr", "address of /metrics for worker and scheduler", str(func(c *Config) *string { return &c.MetricsAddr })},
-	{"portal_addr", "address of the demo portals", str(func(c *Config) *string { return &c.PortalAddr })},
+	{"portal_addr", "address of the demo coding worklist", str(func(c *Config) *string { return &c.PortalAddr })},
+	{"claims_portal_addr", "address of the demo claim scrubber", str(func(c *Config) *string { return &c.ClaimsPortalAddr })},
 	{"secret_key", "credential vault key (64 hex digits or base64)", str(func(c *Config) *string { return &c.SecretKey })},
 	{"secret_key_file", "file holding the credential vault key (default <data_dir>/secret.key)", str(func(c *Config) *string { return &c.SecretKeyFile })},
+	{"rules_file", "routing rules, queues and SLA policies (YAML)", str(func(c *Config) *string { return &c.RulesFile })},
 	{"worker.name", "worker name in run records (default host:pid)", str(func(c *Config) *string { return &c.Worker.Name })},
 	{"worker.concurrency", "browser contexts (concurrent runs) per worker", integer(func(c *Config) *int { return &c.Worker.Concurrency })},
 	{"worker.recycle_after", "relaunch the browser after this many runs", integer(func(c *Config) *int { return &c.Worker.RecycleAfter })},
 	{"worker.chromium_path", "path of the Chromium binary", str(func(c *Config) *string { return &c.Worker.ChromiumPath })},
 	{"worker.step_timeout", "deadline of one browser step", duration(func(c *Config) *time.Duration { return &c.Worker.StepTimeout })},
 	{"demo.accounts", "accounts in the demo coding worklist", integer(func(c *Config) *int { return &c.Demo.Accounts })},
+	{"demo.claims", "claims in the demo claim scrubber", integer(func(c *Config) *int { return &c.Demo.Claims })},
 	{"demo.latency", "latency the demo portals add to each request", duration(func(c *Config) *time.Duration { return &c.Demo.Latency })},
 }
 
@@ -276,6 +297,9 @@ func (c *Config) validate() error {
 	}
 	if c.Demo.Accounts < 1 || c.Demo.Accounts > 100000 {
 		return configErrorf("demo.accounts %d: want 1 to 100000", c.Demo.Accounts)
+	}
+	if c.Demo.Claims < 1 || c.Demo.Claims > 100000 {
+		return configErrorf("demo.claims %d: want 1 to 100000", c.Demo.Claims)
 	}
 	if c.Demo.Latency < 0 {
 		return configErrorf("demo.latency must not be negative")

@@ -52,7 +52,7 @@ func itemsAndHistory(t *testing.T, st orchestrator.Store, portal string) (items,
 func TestDemoOnceTwiceIsIdempotent(t *testing.T) {
 	dataDir := t.TempDir()
 	args := []string{"demo", "--once", "--data-dir", dataDir, "--http-addr", "127.0.0.1:0",
-		"--portal-addr", "127.0.0.1:0", "--demo-accounts", "60", "--log-level", "warn"}
+		"--portal-addr", "127.0.0.1:0", "--claims-portal-addr", "127.0.0.1:0", "--demo-accounts", "60", "--demo-claims", "12", "--log-level", "warn"}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
@@ -60,7 +60,7 @@ func TestDemoOnceTwiceIsIdempotent(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("first demo --once: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
-	for _, want := range []string{"Docket demo is up", "coding-holds", "succeeded", "accounts 60", "all 1 bot runs succeeded"} {
+	for _, want := range []string{"Docket demo is up", "coding-holds", "succeeded", "accounts 60", "all 2 bot runs succeeded"} {
 		if !strings.Contains(stdout, want) {
 			t.Fatalf("summary lacks %q:\n%s", want, stdout)
 		}

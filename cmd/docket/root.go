@@ -81,11 +81,14 @@ then DOCKET_* environment variables, then flags.`,
 		newSchedulerCmd(cfg, stdout),
 		newDemoCmd(cfg, stdout),
 		newPortalCmd(cfg, stdout),
+		newSelectorsCmd(cfg, stdout),
 		newRunCmd(cfg, stdout),
 		newMigrateCmd(cfg, stdout),
+		newAuditCmd(cfg, stdout),
+		newEvidenceCmd(cfg, stdout),
+		newUsersCmd(cfg, stdin, stdout),
 		newVersionCmd(stdout),
 		newCredentialsCmd(cfg, stdin, stdout),
-		newSelectorsCmd(cfg, stdout),
 	)
 	return root
 }

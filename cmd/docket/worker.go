@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sort"
+	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
+	"github.com/docket-rpa/docket/selectors"
 	"github.com/docket-rpa/docket/tasks"
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 )
@@ -29,14 +34,16 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 		return nil, err
 	}
 	pool, err := bots.NewPool(bots.PoolConfig{
-		Bin:          a.cfg.Worker.ChromiumPath,
-		Contexts:     a.cfg.Worker.Concurrency,
-		RecycleAfter: a.cfg.Worker.RecycleAfter,
-		StepTimeout:  a.cfg.Worker.StepTimeout,
-		DataDir:      filepath.Join(a.cfg.DataDir, "browser"),
-		Logger:       a.log.Named("browser"),
-		Subreaper:    true, // reap chromium helpers orphaned when a browser exits
-		OnRestart:    func(reason string) { a.metrics.BrowserRestarts.WithLabelValues(reason).Inc() },
+		Bin:           a.cfg.Worker.ChromiumPath,
+		Contexts:      a.cfg.Worker.Concurrency,
+		RecycleAfter:  a.cfg.Worker.RecycleAfter,
+		StepTimeout:   a.cfg.Worker.StepTimeout,
+		DataDir:       filepath.Join(a.cfg.DataDir, "browser"),
+		Logger:        a.log.Named("browser"),
+		Subreaper:     true, // reap chromium helpers orphaned when a browser exits
+		OnRestart:     func(reason string) { a.metrics.BrowserRestarts.WithLabelValues(reason).Inc() },
+		OnSessionWait: func(d time.Duration) { a.metrics.SessionWait.Observe(d.Seconds()) },
+		OnLaunch:      func(d time.Duration) { a.metrics.BrowserLaunch.Observe(d.Seconds()) },
 	})
 	if err != nil {
 		return nil, err
@@ -45,26 +52,64 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 		return nil, err
 	}
 	a.metrics.BrowserCapacity.Set(float64(a.cfg.Worker.Concurrency))
+	a.metrics.InitBrowser()
+	for name := range a.cfg.bots() {
+		a.metrics.InitBot(name)
+	}
+	if sel, err := selectors.Load(PortalCodingWorklist); err == nil {
+		a.metrics.InitSelectors(sel.Portal, sortedKeys(sel.Elements))
+	}
+	wf, _, err := a.workflow(st, asynq.NewClientFromRedisClient(rdb))
+	if err != nil {
+		pool.Stop()
+		return nil, err
+	}
 	runner, err := tasks.NewRunner(tasks.RunnerConfig{
 		Store: st, Evidence: ev, Sessions: pool, Metrics: a.metrics, Logger: a.log.Named("runner"),
 		Bots: a.cfg.bots(), Impls: impls, Targets: targets, Worker: a.workerName(),
-		EvidencePolicy: a.cfg.evidencePolicies(),
+		EvidencePolicy: a.cfg.evidencePolicies(), Routing: wf.Routing,
 	})
 	if err != nil {
 		pool.Stop()
 		return nil, err
 	}
+	var wbh *tasks.WriteBackHandler
+	if _, ok := a.cfg.bots()[tasks.BotWriteBack]; ok {
+		if wbh, err = tasks.NewWriteBackHandler(runner, st, tasks.BotWriteBack, writeBackRequest(st)); err != nil {
+			pool.Stop()
+			return nil, err
+		}
+	}
 	srv := tasks.NewServer(rdb, tasks.ServerConfig{
 		Concurrency: a.cfg.Worker.Concurrency, Bots: a.cfg.bots(), Logger: a.log,
 	})
-	mux := newTaskMux(runner)
+	mux := newTaskMux(runner, wf, wbh)
 	if err := srv.Start(mux); err != nil {
 		pool.Stop()
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
+	beat := monitoring.NewHeartbeat(monitoring.HeartbeatConfig{Metrics: a.metrics,
+		Probe: func(ctx context.Context) monitoring.PoolState {
+			s := pool.Stats()
+			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			alive := s.BrowserPID != 0 && rdb.Ping(pctx).Err() == nil
+			return monitoring.PoolState{InUse: s.InUse, Capacity: s.Capacity, Alive: alive}
+		}})
+	_ = beat.Start(ctx)
 	a.log.Info("worker started", zap.String("worker", a.workerName()), zap.Int("concurrency", a.cfg.Worker.Concurrency))
 	return func() {
+		beat.Stop()
 		srv.Shutdown()
 		pool.Stop()
 	}, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

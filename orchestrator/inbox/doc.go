@@ -1,5 +1,15 @@
-// Package inbox is Docket's web UI and JSON API for people: for now the
-// read-only status page of bots, runs and queue counts (no patient data);
-// the exception inbox builds here. Server-rendered html/template with
-// embedded assets and stdlib routing. It imports orchestrator only.
+// Package inbox is Docket's web UI and JSON API for people: login, the
+// exception inbox, the task page with evidence and the resolve form,
+// supervisor pages (queues, bots and runs, schedules), user and API token
+// administration, and the JSON API described at /api/openapi.json.
+//
+// Pages are server-rendered html/template with embedded assets, no
+// JavaScript, and stdlib routing. Every route declares the least role it
+// needs (see routes.go); the guard checks it before the handler runs, and
+// unsafe methods of browser sessions also need the session's CSRF token.
+// Patient data is never logged: request logs carry the route pattern,
+// status, user and duration only.
+//
+// It imports orchestrator only (of Docket's packages); the command wires
+// in the stores, the evidence store and the run starter.
 package inbox

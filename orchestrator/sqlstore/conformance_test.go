@@ -39,6 +39,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Store) {
 		{"TimesUTC", testTimesUTC},
 		{"Secrets", testSecrets},
 	}
+	tests = append(tests, workTests()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -18,6 +18,9 @@ type dialect struct {
 	// textTimes says times are stored as fixed-width UTC text (SQLite) rather
 	// than timestamptz (PostgreSQL).
 	textTimes bool
+	// byteOrder follows a column in comparisons that must be in byte
+	// order (prefix searches); SQLite's default collation already is.
+	byteOrder string
 }
 
 func sqliteDialect() dialect {
@@ -25,7 +28,7 @@ func sqliteDialect() dialect {
 }
 
 func postgresDialect() dialect {
-	return dialect{name: "postgres", migrations: "migrations/postgres", dollar: true, forUpdate: " FOR UPDATE"}
+	return dialect{name: "postgres", migrations: "migrations/postgres", dollar: true, forUpdate: " FOR UPDATE", byteOrder: ` COLLATE "C"`}
 }
 
 // q adapts a shared query to the dialect.
@@ -95,4 +98,15 @@ func (d dialect) nullTS(t time.Time) any {
 		return nil
 	}
 	return d.ts(t)
+}
+
+// nullsLast orders column ascending with NULLs after every value; the
+// dialects disagree on where NULLs go by default.
+func (d dialect) nullsLast(column string) string {
+	if d.name == "postgres" {
+		return column + " ASC NULLS LAST"
+	}
+	// Text times: a NULL becomes a string after every time, and the
+	// expression matches the inbox indexes of the SQLite migration.
+	return "coalesce(" + column + ", '9999')"
 }

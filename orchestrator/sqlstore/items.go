@@ -11,7 +11,9 @@ import (
 )
 
 const itemColumns = `id, queue, portal, external_id, kind, status, data, data_hash, evidence_id,
-	first_run_id, last_run_id, created_at, updated_at, version`
+	first_run_id, last_run_id, created_at, updated_at, version,
+	failure, status_reason, review, priority, reference, defer_until, due_at, retry_count,
+	lease_owner, lease_until`
 
 // UpsertItem inserts or updates the item keyed by (Portal, ExternalID) and,
 // when its data hash changed, appends one history entry with the field
@@ -145,28 +147,11 @@ func (s *Store) ItemByRef(ctx context.Context, portal, externalID string) (orche
 	return it, nil
 }
 
-// Items lists work items matching f in ID order (oldest first).
+// Items lists work items matching f in ID order (oldest first); with a
+// Search, in the order of the matching key (external id or reference,
+// byte order), then ID.
 func (s *Store) Items(ctx context.Context, f orchestrator.ItemFilter) ([]orchestrator.WorkItem, error) {
-	query := `SELECT ` + itemColumns + ` FROM work_items WHERE 1 = 1`
-	var args []any
-	if f.Queue != "" {
-		query += ` AND queue = ?`
-		args = append(args, f.Queue)
-	}
-	if f.Portal != "" {
-		query += ` AND portal = ?`
-		args = append(args, f.Portal)
-	}
-	if f.Status != "" {
-		query += ` AND status = ?`
-		args = append(args, string(f.Status))
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = listLimitDefault
-	}
-	query += ` ORDER BY id LIMIT ? OFFSET ?`
-	args = append(args, limit, max(f.Offset, 0))
+	query, args := s.itemsQuery(f)
 	rows, err := s.db.QueryContext(ctx, s.d.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: items: %w", err)
@@ -184,6 +169,50 @@ func (s *Store) Items(ctx context.Context, f orchestrator.ItemFilter) ([]orchest
 		return nil, fmt.Errorf("sqlstore: items: %w", err)
 	}
 	return items, nil
+}
+
+// itemsQuery builds the list query. A search is served in key order from
+// the prefix indexes: one range scan of the external ids and one of the
+// references, each stopping after a page, merged. Walking the primary key
+// for ORDER BY id instead would read most of a million rows whenever the
+// matches sit late in the table.
+func (s *Store) itemsQuery(f orchestrator.ItemFilter) (string, []any) {
+	var w where
+	w.eq("queue", f.Queue)
+	w.eq("portal", f.Portal)
+	w.eq("status", string(f.Status))
+	w.eq("kind", string(f.Kind))
+	w.eq("priority", string(f.Priority))
+	w.eq("review", string(f.Review))
+	if !f.DueBefore.IsZero() {
+		w.add(`due_at < ?`, s.d.ts(f.DueBefore))
+	}
+	if !f.ReadyAt.IsZero() {
+		w.add(`(defer_until IS NULL OR defer_until <= ?)`, s.d.ts(f.ReadyAt))
+	}
+	if f.AfterID > 0 && f.Search == "" {
+		w.add(`id > ?`, f.AfterID)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = listLimitDefault
+	}
+	offset := max(f.Offset, 0)
+	if f.Search == "" {
+		return `SELECT ` + itemColumns + ` FROM work_items` + w.sql() + ` ORDER BY id LIMIT ? OFFSET ?`, append(w.args, limit, offset)
+	}
+	lo, hi := prefixRange(f.Search)
+	c := s.d.byteOrder
+	arm := func(col, extra string) (string, []any) {
+		aw := where{conds: append([]string{}, w.conds...), args: append([]any{}, w.args...)}
+		aw.add(extra+col+c+` >= ? AND `+col+c+` < ?`, lo, hi)
+		return `SELECT * FROM (SELECT ` + itemColumns + `, ` + col + ` AS search_key FROM work_items` + aw.sql() +
+			` ORDER BY ` + col + c + `, id LIMIT ?) ` + col + `_arm`, append(aw.args, limit+offset)
+	}
+	ext, extArgs := arm("external_id", "")
+	ref, refArgs := arm("reference", "reference <> '' AND ")
+	return `SELECT ` + itemColumns + ` FROM (` + ext + ` UNION ` + ref + `) m ORDER BY search_key` + c + `, id LIMIT ? OFFSET ?`,
+		append(append(extArgs, refArgs...), limit, offset)
 }
 
 // CountItems counts work items by queue and status, sorted by both.
@@ -247,12 +276,16 @@ func (s *Store) History(ctx context.Context, itemID int64) ([]orchestrator.Histo
 
 func scanItem(r rowScanner) (orchestrator.WorkItem, error) {
 	var (
-		it           orchestrator.WorkItem
-		kind, status string
-		data         string
+		it                        orchestrator.WorkItem
+		kind, status              string
+		data                      string
+		failure, review, priority string
 	)
 	err := r.Scan(&it.ID, &it.Queue, &it.Portal, &it.ExternalID, &kind, &status, &data, &it.DataHash,
-		&it.EvidenceID, &it.FirstRunID, &it.LastRunID, timeScan{&it.CreatedAt}, timeScan{&it.UpdatedAt}, &it.Version)
+		&it.EvidenceID, &it.FirstRunID, &it.LastRunID, timeScan{&it.CreatedAt}, timeScan{&it.UpdatedAt}, &it.Version,
+		&failure, &it.StatusReason, &review, &priority, &it.Reference, timeScan{&it.DeferUntil}, timeScan{&it.DueAt},
+		&it.RetryCount, &it.LeaseOwner, timeScan{&it.LeaseUntil})
 	it.Kind, it.Status, it.Data = orchestrator.ItemKind(kind), orchestrator.ItemStatus(status), json.RawMessage(data)
+	it.Failure, it.Review, it.Priority = orchestrator.FailureKind(failure), orchestrator.ReviewStatus(review), orchestrator.Priority(priority)
 	return it, err
 }

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/evidence"
+	"github.com/docket-rpa/docket/orchestrator/sqlstore"
+)
+
+// seedAudit records an item with a screenshot, a task claimed and
+// resolved, in the data directory the commands will use.
+func seedAudit(t *testing.T, dataDir string) (*sqlstore.Store, int64) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlstore.OpenAndMigrate(ctx, sqlstore.Config{URL: filepath.Join(dataDir, "docket.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	ev, err := evidence.Open(ctx, evidence.Config{URL: "file://" + filepath.Join(dataDir, "evidence")}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	shot, err := ev.Put(ctx, orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png",
+		Content: []byte("\x89PNG account A1"), URL: "http://portal/accounts/A1", Bot: "coding-holds", RunID: "coding-holds@1", ItemRef: "A1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := orchestrator.NewItemUpsert("coding-holds@1", time.Now(), orchestrator.Observation{Portal: "coding-worklist", ExternalID: "A1",
+		Kind: orchestrator.KindCodingHold, Queue: orchestrator.QueueCoding, EvidenceID: shot.ID, Data: orchestrator.CodingHold{AccountNumber: "A1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.UpsertItem(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := orchestrator.NewQueues(nil, orchestrator.DefaultQueues()...)
+	tasks, err := orchestrator.NewTaskService(orchestrator.TaskServiceConfig{Store: st, Queues: qs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, _, err := tasks.Open(ctx, res.Item, orchestrator.RouteDecision{Rule: "ncci", Queue: orchestrator.QueueCoding}, "run:coding-holds@1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tasks.Claim(ctx, task.ID, 0, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tasks.Resolve(ctx, task.ID, 0, "alice", orchestrator.Resolution{Outcome: "not_an_issue"}); err != nil {
+		t.Fatal(err)
+	}
+	return st, res.Item.ID
+}
+
+func TestAuditVerifyDetectsAnEditedRow(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	env := []string{"DOCKET_DATA_DIR=" + dir, "DOCKET_LOG_LEVEL=error"}
+	st, _ := seedAudit(t, dir)
+	code, out, errOut := runMain(t, ctx, env, "audit", "verify")
+	if code != 0 || !strings.Contains(out, "audit log intact: 5 entries, head 5:") {
+		t.Fatalf("verify: exit %d\n%s%s", code, out, errOut)
+	}
+	head := strings.Fields(out)[6] // "5:<hash>"
+	// Someone with database access drops the guard and edits one row.
+	_ = st
+	db := rawDB(t, filepath.Join(dir, "docket.db"))
+	if _, err := db.ExecContext(ctx, `DROP TRIGGER audit_log_append_only_update`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE audit_log SET actor = 'user:bob' WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runMain(t, ctx, env, "audit", "verify")
+	if code != 1 || !strings.Contains(errOut, "audit chain broken at 3: hash does not match the record's fields (edited)") {
+		t.Fatalf("after an edit: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE audit_log SET actor = 'user:alice' WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runMain(t, ctx, env, "audit", "verify", "--expect-head", head); code != 0 {
+		t.Fatalf("restored: exit %d\n%s%s", code, out, errOut)
+	}
+	// Removing the last entry leaves a valid, shorter chain: the recorded head catches it.
+	if _, err := db.ExecContext(ctx, `DROP TRIGGER audit_log_append_only_delete`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM audit_log WHERE seq = 5`); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runMain(t, ctx, env, "audit", "verify", "--expect-head", head)
+	if code != 1 || !strings.Contains(errOut, "expected head 5 is gone") {
+		t.Fatalf("after removing the tail: exit %d: %s", code, errOut)
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM audit_log WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runMain(t, ctx, env, "audit", "verify")
+	if code != 1 || !strings.Contains(errOut, "audit chain broken at 3") {
+		t.Fatalf("after removing an entry: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := runMain(t, ctx, env, "audit", "verify", "--expect-head", "x"); code != 2 {
+		t.Fatalf("bad flag: exit %d: %s", code, errOut)
+	}
+}
+
+func TestEvidenceExportAndVerify(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	env := []string{"DOCKET_DATA_DIR=" + dir, "DOCKET_LOG_LEVEL=error"}
+	_, id := seedAudit(t, dir)
+	out := filepath.Join(t.TempDir(), "a1.tar.gz")
+	code, stdout, errOut := runMain(t, ctx, env, "evidence", "export", "--item", "coding-worklist/A1", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "1 artefacts") {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, errOut)
+	}
+	code, stdout, errOut = runMain(t, ctx, env, "evidence", "verify", out)
+	if code != 0 || !strings.Contains(stdout, "intact") {
+		t.Fatalf("verify: exit %d\n%s%s", code, stdout, errOut)
+	}
+	bundleDir := filepath.Join(t.TempDir(), "a1")
+	if code, stdout, errOut := runMain(t, ctx, env, "evidence", "export", "--item", itoa(id), "--out", bundleDir); code != 0 {
+		t.Fatalf("export dir: exit %d\n%s%s", code, stdout, errOut)
+	}
+	shots, _ := filepath.Glob(filepath.Join(bundleDir, "screenshots", "*"))
+	if len(shots) != 1 {
+		t.Fatalf("screenshots %v", shots)
+	}
+	if err := os.WriteFile(shots[0], []byte("\x89PNG doctored"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runMain(t, ctx, nil, "evidence", "verify", bundleDir)
+	if code != 1 || !strings.Contains(errOut, "is NOT intact") || !strings.Contains(errOut, filepath.Base(shots[0])) {
+		t.Fatalf("verify a doctored bundle: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := runMain(t, ctx, env, "evidence", "export", "--out", out); code != 2 {
+		t.Fatalf("export without a scope: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := runMain(t, ctx, env, "evidence", "export", "--since", "yesterday", "--out", out+"2"); code != 2 {
+		t.Fatalf("export with a bad date: exit %d: %s", code, errOut)
+	}
+	since := filepath.Join(t.TempDir(), "since")
+	if code, stdout, errOut := runMain(t, ctx, env, "evidence", "export", "--since", "2020-01-01", "--out", since); code != 0 {
+		t.Fatalf("export since: exit %d\n%s%s", code, stdout, errOut)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// rawDB opens the SQLite file directly, as someone tampering with the
+// database would.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}

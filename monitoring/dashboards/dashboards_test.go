@@ -1,0 +1,104 @@
+package dashboards
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const root = "../.."
+
+// TestCheckedInMatchesGenerated fails when deploy/grafana/dashboards or
+// the README tables differ from what the code generates.
+func TestCheckedInMatchesGenerated(t *testing.T) {
+	for _, b := range All() {
+		want, err := JSON(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(root, "deploy", "grafana", "dashboards", b.File)
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go generate ./monitoring/dashboards)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from what the code generates; run go generate ./monitoring/dashboards", path)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spliced, err := SpliceREADME(string(readme), All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spliced != string(readme) {
+		t.Error("README dashboard tables differ from what the code generates; run go generate ./monitoring/dashboards")
+	}
+	entries, err := os.ReadDir(filepath.Join(root, "deploy", "grafana", "dashboards"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(All()) {
+		t.Errorf("deploy/grafana/dashboards holds %d files, the code generates %d", len(entries), len(All()))
+	}
+}
+
+func TestBoardsAreWellFormed(t *testing.T) {
+	uids := map[string]bool{}
+	for _, b := range All() {
+		if uids[b.UID] || len(b.UID) > 40 {
+			t.Errorf("uid %q is duplicate or too long for Grafana", b.UID)
+		}
+		uids[b.UID] = true
+		out, err := JSON(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			Panels []struct {
+				Type    string `json:"type"`
+				Title   string `json:"title"`
+				Targets []struct {
+					Expr string `json:"expr"`
+				} `json:"targets"`
+			} `json:"panels"`
+		}
+		if err := json.Unmarshal(out, &d); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range d.Panels {
+			if p.Type == "row" {
+				continue
+			}
+			n++
+			if len(p.Targets) == 0 || p.Title == "" {
+				t.Errorf("%s: panel %q has no title or no query", b.UID, p.Title)
+			}
+			for _, tg := range p.Targets {
+				if !strings.Contains(tg.Expr, "docket_") {
+					t.Errorf("%s: panel %q queries no Docket metric: %s", b.UID, p.Title, tg.Expr)
+				}
+			}
+		}
+		if n < 5 {
+			t.Errorf("%s has %d panels", b.UID, n)
+		}
+	}
+	for _, e := range Expressions(All()) {
+		if strings.Contains(e, "$") && !strings.Contains(e, "$__rate_interval") {
+			t.Errorf("expression uses a template variable Prometheus cannot run: %s", e)
+		}
+	}
+}
+
+func TestSpliceREADMENeedsMarkers(t *testing.T) {
+	if _, err := SpliceREADME("# no markers\n", All()); err == nil {
+		t.Fatal("missing markers must fail")
+	}
+}

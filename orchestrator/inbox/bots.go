@@ -1,0 +1,179 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/docket-rpa/docket/orchestrator"
+)
+
+// BotView is a bot with its last run and whether its schedule is paused.
+type BotView struct {
+	Bot      orchestrator.Bot  `json:"bot"`
+	Paused   bool              `json:"paused"`
+	PausedAt time.Time         `json:"paused_at,omitzero"`
+	LastRun  *orchestrator.Run `json:"last_run,omitempty"`
+	// LastError is the most recent of the bot's recent runs that has an
+	// error, and LastErrorEvidence that run's last evidence record (what
+	// the bot saw when it failed); 0 when there is none.
+	LastError         *orchestrator.Run `json:"last_error,omitempty"`
+	LastErrorEvidence int64             `json:"last_error_evidence_id,omitempty"`
+}
+
+// lastErrorScan is how many recent runs are searched for the last error.
+const lastErrorScan = 20
+
+// botViews lists the configured and stored bots by name.
+func (s *Server) botViews(ctx context.Context) ([]BotView, error) {
+	byName := map[string]orchestrator.Bot{}
+	stored, err := s.cfg.Store.Bots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range stored {
+		byName[b.Name] = b
+	}
+	for name, b := range s.cfg.Bots {
+		byName[name] = b
+	}
+	paused, err := s.cfg.Schedules.PausedBots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BotView, 0, len(byName))
+	for name, b := range byName {
+		v := BotView{Bot: b}
+		v.PausedAt, v.Paused = paused[name]
+		runs, err := s.cfg.Store.Runs(ctx, name, lastErrorScan)
+		if err != nil {
+			return nil, err
+		}
+		if len(runs) > 0 {
+			v.LastRun = &runs[0]
+		}
+		for i := range runs {
+			if runs[i].Error == "" {
+				continue
+			}
+			v.LastError = &runs[i]
+			ev, err := s.cfg.Store.RunEvidence(ctx, runs[i].ID)
+			if err != nil {
+				return nil, err
+			}
+			if len(ev) > 0 {
+				v.LastErrorEvidence = ev[len(ev)-1].ID
+			}
+			break
+		}
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Bot.Name < out[j].Bot.Name })
+	return out, nil
+}
+
+type botsView struct {
+	Bots []BotView
+	Runs []orchestrator.Run
+}
+
+const recentRuns = 50
+
+func (s *Server) botsPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	bots, err := s.botViews(r.Context())
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	runs, err := s.cfg.Store.Runs(r.Context(), r.URL.Query().Get("bot"), recentRuns)
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	s.render(w, r, p, http.StatusOK, "bots", view{Title: "Bots & runs", Nav: "bots", Data: botsView{Bots: bots, Runs: runs}})
+}
+
+type runView struct {
+	Run      orchestrator.Run
+	Evidence []orchestrator.Evidence
+}
+
+func (s *Server) runView(ctx context.Context, id string) (runView, error) {
+	run, err := s.cfg.Store.Run(ctx, id)
+	if err != nil {
+		return runView{}, err
+	}
+	ev, err := s.cfg.Store.RunEvidence(ctx, id)
+	if err != nil {
+		return runView{}, err
+	}
+	return runView{Run: run, Evidence: ev}, nil
+}
+
+func (s *Server) runPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	v, err := s.runView(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	s.render(w, r, p, http.StatusOK, "run", view{Title: "Run " + v.Run.ID, Nav: "bots", Data: v})
+}
+
+func (s *Server) apiBots(w http.ResponseWriter, r *http.Request, _ *principal) {
+	bots, err := s.botViews(r.Context())
+	if err != nil {
+		s.fail(w, r, true, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"bots": bots})
+}
+
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, _ *principal) {
+	runs, err := s.cfg.Store.Runs(r.Context(), r.URL.Query().Get("bot"), recentRuns)
+	if err != nil {
+		s.fail(w, r, true, err)
+		return
+	}
+	if runs == nil {
+		runs = []orchestrator.Run{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"runs": runs})
+}
+
+func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, _ *principal) {
+	v, err := s.runView(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, true, err)
+		return
+	}
+	if v.Evidence == nil {
+		v.Evidence = []orchestrator.Evidence{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"run": v.Run, "evidence": v.Evidence})
+}
+
+// overview is the landing page: bot health, recent runs and queue totals,
+// with no patient data, for every role.
+func (s *Server) overview(w http.ResponseWriter, r *http.Request, p *principal) {
+	bots, err := s.botViews(r.Context())
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	runs, err := s.cfg.Store.Runs(r.Context(), "", 10)
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	stats, err := s.queueStats(r.Context())
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	s.render(w, r, p, http.StatusOK, "overview", view{Title: "Overview", Flash: flash(r),
+		Data: map[string]any{"Bots": bots, "Runs": runs, "Queues": stats}})
+}
+
+var errUnknownBot = errors.New("no such bot")

@@ -1,0 +1,72 @@
+package inbox
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/docket-rpa/docket/orchestrator"
+)
+
+// Server is the web UI and JSON API. Build it with New and mount it with
+// Register.
+type Server struct {
+	cfg       Config
+	pages     map[string]*template.Template
+	routes    []Route
+	dummyHash string
+	cop       *http.CrossOriginProtection
+	throttle  *loginThrottle
+}
+
+// New validates cfg, applies defaults and parses the templates.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, pages: pages, dummyHash: newDummyHash(cfg.PasswordCost), cop: http.NewCrossOriginProtection(), throttle: newLoginThrottle()}
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(deniedHeader, "cross-origin")
+		s.deny(w, r, http.StatusForbidden, "cross-origin request refused")
+	}))
+	s.routes = s.table()
+	for _, rt := range s.routes {
+		if rt.Role != "" && !rt.Role.Valid() {
+			return nil, fmt.Errorf("inbox: route %s %s: role %q", rt.Method, rt.Pattern, rt.Role)
+		}
+	}
+	return s, nil
+}
+
+// Route is one registered route and the least role it needs ("" for a
+// public route).
+type Route struct {
+	Method  string
+	Pattern string
+	Role    orchestrator.Role
+	API     bool   // JSON API: answers 401/403 in JSON rather than redirecting
+	Summary string // for the OpenAPI document
+	handle  func(w http.ResponseWriter, r *http.Request, p *principal)
+}
+
+// Routes lists every route the server registers, in registration order.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// Register mounts every route on mux, each behind the guard.
+func (s *Server) Register(mux *http.ServeMux) {
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
+	}
+}
+
+// Handler is a mux with only the server's routes (tests, embedding).
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.Register(mux)
+	return mux
+}

@@ -1,0 +1,193 @@
+package inbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/docket-rpa/docket/orchestrator"
+)
+
+// Field is one top-level field of an item's data as the task page shows
+// it: strings as they are, anything else as compact JSON. Both are
+// escaped by the template, so portal markup shows as text.
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+func dataFields(data json.RawMessage) []Field {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return []Field{{Name: "data", Value: string(data)}}
+	}
+	out := make([]Field, 0, len(m))
+	for k, v := range m {
+		out = append(out, Field{Name: k, Value: fieldText(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// fieldText is a string as it is, anything else as JSON without the
+// \u003c escapes encoding/json stored (the template escapes instead).
+func fieldText(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	var x any
+	if dec.Decode(&x) != nil {
+		return string(v)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(x) != nil {
+		return string(v)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// taskDetail is the task page and the API's task document.
+type taskDetail struct {
+	orchestrator.TaskView
+	SLA      orchestrator.SLAState
+	Fields   []Field
+	Evidence []orchestrator.Evidence // about the item, and the write-back's
+	Audit    []orchestrator.AuditEntry
+}
+
+const taskAuditLimit = 500
+
+func (s *Server) taskDetail(ctx context.Context, id int64) (taskDetail, error) {
+	tv, err := s.cfg.Tasks.View(ctx, id)
+	if err != nil {
+		return taskDetail{}, err
+	}
+	d := taskDetail{TaskView: tv, SLA: slaState(tv.Task, s.cfg.Now())}
+	subject := orchestrator.AuditSubjectTask(0, id)
+	seen := map[int64]bool{}
+	if it := tv.Item; it != nil {
+		d.Fields = dataFields(it.Data)
+		subject = orchestrator.AuditSubjectItem(it.ID)
+		var runs []string
+		if tv.Task.WriteBackRunID != "" {
+			runs = append(runs, tv.Task.WriteBackRunID)
+		}
+		ev, err := s.cfg.Store.EvidenceFor(ctx, it.ExternalID, runs)
+		if err != nil {
+			return d, err
+		}
+		for _, e := range ev {
+			seen[e.ID] = true
+		}
+		d.Evidence = ev
+		if it.EvidenceID != 0 && !seen[it.EvidenceID] {
+			e, err := s.cfg.Store.Evidence(ctx, it.EvidenceID)
+			if err != nil && !errors.Is(err, orchestrator.ErrNotFound) {
+				return d, err
+			}
+			if err == nil {
+				d.Evidence = append([]orchestrator.Evidence{e}, d.Evidence...)
+			}
+		}
+	}
+	if d.Audit, err = s.cfg.Store.AuditFor(ctx, subject, time.Time{}, taskAuditLimit); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// taskPageView adds what the page needs to decide which forms to show,
+// and the person's input when a form is shown again after an error.
+type taskPageView struct {
+	taskDetail
+	Mine     bool
+	CanClaim bool
+	Open     bool
+	Form     taskInput
+	Staff    []string // who a supervisor may assign to
+}
+
+func taskID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (s *Server) taskPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	s.renderTask(w, r, p, http.StatusOK, "", taskInput{})
+}
+
+// renderTask shows the task page; after a failed action it shows the
+// message and keeps what the person typed.
+func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, p *principal, status int, errMsg string, form taskInput) {
+	id, ok := taskID(r)
+	if !ok {
+		s.renderStatus(w, r, p, http.StatusNotFound, "no such task")
+		return
+	}
+	d, err := s.taskDetail(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	t := d.Task
+	v := taskPageView{taskDetail: d, Form: form, Open: t.Status.Open(),
+		Mine:     t.Assignee == p.User.Name && t.Status.Open(),
+		CanClaim: t.Status.Open() && t.Assignee == ""}
+	if p.Can(orchestrator.RoleSupervisor) {
+		users, err := s.cfg.Users.Users(r.Context())
+		if err != nil {
+			s.fail(w, r, false, err)
+			return
+		}
+		for _, u := range users {
+			if !u.Disabled && u.Role.Includes(orchestrator.RoleStaff) {
+				v.Staff = append(v.Staff, u.Name)
+			}
+		}
+	}
+	s.render(w, r, p, status, "task", view{Title: "Task " + strconv.FormatInt(id, 10), Nav: "inbox", Flash: flash(r), Error: errMsg, Data: v})
+}
+
+// taskAction handles a task form: success redirects back to the task with
+// a confirmation; a refusal (conflict, invalid input) shows the page again
+// with the reason and the person's text.
+func (s *Server) taskAction(act taskAct) func(http.ResponseWriter, *http.Request, *principal) {
+	return func(w http.ResponseWriter, r *http.Request, p *principal) {
+		id, ok := taskID(r)
+		if !ok {
+			s.renderStatus(w, r, p, http.StatusNotFound, "no such task")
+			return
+		}
+		in := taskInput{Body: r.PostFormValue("body"), Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note"), User: r.PostFormValue("user")}
+		if v := r.PostFormValue("version"); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				s.renderTask(w, r, p, http.StatusBadRequest, "The form was damaged (version); reload the page and try again.", in)
+				return
+			}
+			in.Version = n
+		}
+		_, err := s.doTask(r.Context(), p, id, act, in)
+		if err != nil {
+			status, _ := statusFor(err)
+			if status == http.StatusInternalServerError || status == http.StatusNotFound {
+				s.fail(w, r, false, err)
+				return
+			}
+			s.renderTask(w, r, p, status, publicMessage(err), in)
+			return
+		}
+		http.Redirect(w, r, "/tasks/"+strconv.FormatInt(id, 10)+"?ok="+flashKeys[act], http.StatusSeeOther)
+	}
+}

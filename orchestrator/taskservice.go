@@ -1,0 +1,489 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// TaskServiceConfig wires a TaskService.
+type TaskServiceConfig struct {
+	Store  Store   // required
+	Queues *Queues // required: SLA policies, members and outcomes per queue
+	// Items ends a task's work item when an outcome says so. Default: one
+	// built on Store with the same clock.
+	Items *ItemService
+	// WriteBack enqueues write-back runs; outcomes with WriteBack fail
+	// without it.
+	WriteBack WriteBacker
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+}
+
+// TaskService runs human tasks: opening them with an SLA clock, claiming,
+// assigning, escalating, resolving and commenting. Every change is written
+// with optimistic concurrency and audited in the same transaction; a lost
+// race is a *TaskConflictError saying who won and when.
+//
+// Methods that change a task take expect, the version the caller last saw;
+// 0 means the current one.
+type TaskService struct {
+	store     Store
+	queues    *Queues
+	items     *ItemService
+	writeBack WriteBacker
+	now       func() time.Time
+}
+
+// NewTaskService applies defaults and checks cfg.
+func NewTaskService(cfg TaskServiceConfig) (*TaskService, error) {
+	if cfg.Store == nil || cfg.Queues == nil {
+		return nil, fmt.Errorf("orchestrator: task service: %w: needs a store and queues", ErrInvalid)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Items == nil {
+		items, err := NewItemService(ItemServiceConfig{Store: cfg.Store, Now: cfg.Now})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Items = items
+	}
+	return &TaskService{store: cfg.Store, queues: cfg.Queues, items: cfg.Items, writeBack: cfg.WriteBack, now: cfg.Now}, nil
+}
+
+// Queues are the service's queue configurations.
+func (s *TaskService) Queues() *Queues { return s.queues }
+
+// Open opens the task decision d asks for about item, with the queue's SLA
+// clock, and assigns it by the queue's strategy. It returns the task and
+// whether it was created: an open task for the same item and rule is
+// returned as it is, and a resolved one is not reopened while the item's
+// data is unchanged. d.MoveItem also moves the item to d.Queue.
+func (s *TaskService) Open(ctx context.Context, item WorkItem, d RouteDecision, actor string) (HumanTask, bool, error) {
+	tasks, err := s.store.Tasks(ctx, TaskFilter{ItemID: item.ID, Limit: 1000})
+	if err != nil {
+		return HumanTask{}, false, fmt.Errorf("orchestrator: open task for item %d: %w", item.ID, err)
+	}
+	for _, t := range tasks {
+		if t.Reason == d.Rule && (t.Status.Open() || t.ItemDataHash == item.DataHash) {
+			return t, false, nil
+		}
+	}
+	t, created, err := s.open(ctx, HumanTask{
+		ItemID: item.ID, ItemRef: item.Ref(), ItemKey: item.ExternalID, ItemDataHash: item.DataHash, Reason: d.Rule,
+	}, d, actor)
+	if err != nil || !created {
+		return t, created, err
+	}
+	if d.MoveItem && (item.Queue != d.Queue || (d.Priority != "" && item.Priority != d.Priority)) {
+		q, p := d.Queue, d.Priority
+		if p == "" {
+			p = item.Priority
+		}
+		if _, err := s.items.Edit(ctx, item.ID, 0, actor, ItemEdit{Queue: &q, Priority: &p}, "routed by rule "+d.Rule); err != nil {
+			return t, true, fmt.Errorf("orchestrator: route item %d to %s: %w", item.ID, q, err)
+		}
+	}
+	return t, true, nil
+}
+
+// OpenForRun opens the task decision d asks for about a failed run: one
+// open task per rule and bot (ItemID 0).
+func (s *TaskService) OpenForRun(ctx context.Context, f RunFailure, d RouteDecision) (HumanTask, bool, error) {
+	return s.open(ctx, HumanTask{Reason: d.Rule + ":" + f.Run.Bot, ItemRef: "bot:" + f.Run.Bot, ItemKey: f.Run.Bot}, d, RunActor(f.Run.ID))
+}
+
+func (s *TaskService) open(ctx context.Context, t HumanTask, d RouteDecision, actor string) (HumanTask, bool, error) {
+	q, ok := s.queues.Queue(d.Queue)
+	if !ok {
+		return HumanTask{}, false, fmt.Errorf("orchestrator: open task (%s): %w: queue %q is not configured", t.Reason, ErrInvalid, d.Queue)
+	}
+	now := s.now().UTC()
+	t.Queue, t.Status, t.Priority, t.Detail = q.Name, TaskUnassigned, d.Priority, d.Detail
+	if t.Priority == "" {
+		t.Priority = PriorityNormal
+	}
+	t.CreatedAt, t.SLAState = now, SLAOnTrack
+	t.ClockStart = now
+	if !d.ClockStart.IsZero() && d.ClockStart.Before(now) {
+		t.ClockStart = d.ClockStart.UTC()
+	}
+	t.AtRiskAt, t.DueAt = q.SLA.Clock(s.queues.Calendar, t.ClockStart)
+	if !d.DueAt.IsZero() && d.DueAt.Before(t.DueAt) {
+		t.DueAt = d.DueAt.UTC()
+		if t.AtRiskAt.After(t.DueAt) {
+			t.AtRiskAt = t.DueAt
+		}
+	}
+	t.SLAState = SLAStateAt(now, t.AtRiskAt, t.DueAt)
+	if step, level := q.SLA.Step(s.queues.Calendar, t.ClockStart, now); level > 0 {
+		// A clock that started in the past (a query sent days ago) starts
+		// on the step its age has reached.
+		t.Escalation, t.EscalatedTo = level, step.Role
+		if level > 1 {
+			t.Status = TaskEscalated
+		}
+	}
+	t.EscalateAt = s.nextEscalation(q, t.ClockStart, t.Escalation)
+	created, isNew, err := s.store.CreateTask(ctx, t)
+	if err != nil {
+		return HumanTask{}, false, fmt.Errorf("orchestrator: open task (%s): %w", t.Reason, err)
+	}
+	if !isNew {
+		return created, false, nil
+	}
+	if q.Assignment == AssignRoundRobin || q.Assignment == AssignLeastLoaded {
+		assigned, err := s.autoAssign(ctx, created, q, ActorSystem, "")
+		if err != nil {
+			return created, true, err
+		}
+		created = assigned
+	}
+	return created, true, nil
+}
+
+// nextEscalation is when the ladder step after level is reached.
+func (s *TaskService) nextEscalation(q QueueConfig, start time.Time, level int) time.Time {
+	if level >= len(q.SLA.Escalation) {
+		return time.Time{}
+	}
+	return s.queues.Calendar.AddBusinessDays(start, q.SLA.Escalation[level].AfterDays).UTC()
+}
+
+// Claim gives an unassigned or escalated task to user. Claiming a task one
+// already holds is harmless; a task someone else holds or resolved gives a
+// *TaskConflictError ("task 42 was claimed by alice at 10:02"). expect is
+// only informative here: a task that is still free may be claimed even if
+// a sweep touched it since the caller read it, and of two simultaneous
+// claims exactly one wins.
+func (s *TaskService) Claim(ctx context.Context, id, expect int64, user string) (HumanTask, error) {
+	if user == "" {
+		return HumanTask{}, fmt.Errorf("orchestrator: claim task %d: %w: no user", id, ErrInvalid)
+	}
+	_ = expect
+	return s.change(ctx, "claim", id, 0, UserActor(user), func(now time.Time, t *HumanTask) (string, string, error) {
+		if t.Assignee == user && t.Status == TaskAssigned {
+			return "", "", errUnchanged
+		}
+		if t.Status == TaskCompleted || t.Assignee != "" {
+			return "", "", s.conflict("claim", *t)
+		}
+		t.Status, t.Assignee, t.AssignedAt, t.AssignedBy = TaskAssigned, user, now, UserActor(user)
+		return "task.claimed", "claimed", nil
+	})
+}
+
+// Assign gives the task to user on behalf of by (a supervisor), replacing
+// any assignee.
+func (s *TaskService) Assign(ctx context.Context, id, expect int64, user, by string) (HumanTask, error) {
+	if user == "" || by == "" {
+		return HumanTask{}, fmt.Errorf("orchestrator: assign task %d: %w: needs a user and who assigns", id, ErrInvalid)
+	}
+	return s.change(ctx, "assign", id, expect, UserActor(by), func(now time.Time, t *HumanTask) (string, string, error) {
+		if t.Status == TaskCompleted {
+			return "", "", s.conflict("assign", *t)
+		}
+		prev := t.Assignee
+		t.Status, t.Assignee, t.AssignedAt, t.AssignedBy = TaskAssigned, user, now, UserActor(by)
+		if prev != "" && prev != user {
+			return "task.reassigned", fmt.Sprintf("from %s to %s", prev, user), nil
+		}
+		return "task.assigned", "to " + user, nil
+	})
+}
+
+// AutoAssign assigns the task by strategy among the queue's members:
+// AssignRoundRobin or AssignLeastLoaded.
+func (s *TaskService) AutoAssign(ctx context.Context, id int64, strategy AssignStrategy, by string) (HumanTask, error) {
+	t, err := s.store.Task(ctx, id)
+	if err != nil {
+		return HumanTask{}, fmt.Errorf("orchestrator: assign task %d: %w", id, err)
+	}
+	q, ok := s.queues.Queue(t.Queue)
+	if !ok {
+		return HumanTask{}, fmt.Errorf("orchestrator: assign task %d: %w: queue %q is not configured", id, ErrInvalid, t.Queue)
+	}
+	q.Assignment = strategy
+	return s.autoAssign(ctx, t, q, by, "")
+}
+
+func (s *TaskService) autoAssign(ctx context.Context, t HumanTask, q QueueConfig, by, skip string) (HumanTask, error) {
+	members := make([]string, 0, len(q.Members))
+	for _, m := range q.Members {
+		if m != skip {
+			members = append(members, m)
+		}
+	}
+	if len(members) == 0 {
+		return t, fmt.Errorf("orchestrator: assign task %d: %w: queue %s has no members to assign to", t.ID, ErrInvalid, q.Name)
+	}
+	var user string
+	switch q.Assignment {
+	case AssignRoundRobin:
+		n, err := s.store.NextInTurn(ctx, "assign:"+q.Name)
+		if err != nil {
+			return t, fmt.Errorf("orchestrator: assign task %d: %w", t.ID, err)
+		}
+		user = members[(n-1)%int64(len(members))]
+	case AssignLeastLoaded:
+		load, err := s.store.CountOpenTasks(ctx, q.Name)
+		if err != nil {
+			return t, fmt.Errorf("orchestrator: assign task %d: %w", t.ID, err)
+		}
+		user = members[0]
+		for _, m := range members[1:] {
+			if load[m] < load[user] {
+				user = m
+			}
+		}
+	default:
+		return t, fmt.Errorf("orchestrator: assign task %d: %w: strategy %q is not automatic", t.ID, ErrInvalid, q.Assignment)
+	}
+	actor := by
+	if actor == "" {
+		actor = ActorSystem
+	}
+	return s.change(ctx, "assign", t.ID, t.Version, actor, func(now time.Time, t *HumanTask) (string, string, error) {
+		if t.Status == TaskCompleted {
+			return "", "", s.conflict("assign", *t)
+		}
+		t.Status, t.Assignee, t.AssignedAt, t.AssignedBy = TaskAssigned, user, now, actor
+		return "task.assigned", fmt.Sprintf("to %s (%s)", user, q.Assignment), nil
+	})
+}
+
+// Release hands a task user holds back to the queue.
+func (s *TaskService) Release(ctx context.Context, id, expect int64, user string) (HumanTask, error) {
+	return s.change(ctx, "release", id, expect, UserActor(user), func(_ time.Time, t *HumanTask) (string, string, error) {
+		if t.Status == TaskCompleted || t.Assignee != user {
+			return "", "", s.conflict("release", *t)
+		}
+		t.Status, t.Assignee, t.AssignedAt, t.AssignedBy = TaskUnassigned, "", time.Time{}, ""
+		return "task.released", "", nil
+	})
+}
+
+// Escalate moves the task to the next step of its queue's ladder (or
+// marks it escalated when the ladder is empty or used up); reason is
+// required.
+func (s *TaskService) Escalate(ctx context.Context, id, expect int64, actor, reason string) (HumanTask, error) {
+	if reason == "" || actor == "" {
+		return HumanTask{}, fmt.Errorf("orchestrator: escalate task %d: %w: needs an actor and a reason", id, ErrInvalid)
+	}
+	return s.change(ctx, "escalate", id, expect, actor, func(_ time.Time, t *HumanTask) (string, string, error) {
+		if t.Status == TaskCompleted {
+			return "", "", s.conflict("escalate", *t)
+		}
+		s.escalateTo(t, t.Escalation+1)
+		return "task.escalated", reason, nil
+	})
+}
+
+// escalateTo moves t to ladder level (1-based), capped at the top step.
+func (s *TaskService) escalateTo(t *HumanTask, level int) {
+	q, _ := s.queues.Queue(t.Queue)
+	t.Status = TaskEscalated
+	if n := len(q.SLA.Escalation); level > n {
+		level = max(n, t.Escalation+1)
+	}
+	t.Escalation = level
+	t.EscalateAt = s.nextEscalation(q, t.ClockStart, level)
+	if level >= 1 && level <= len(q.SLA.Escalation) {
+		step := q.SLA.Escalation[level-1]
+		t.EscalatedTo = step.Role
+		if step.Assignee != "" {
+			t.Assignee, t.AssignedBy, t.AssignedAt = step.Assignee, ActorSystem, s.now().UTC()
+		}
+	}
+}
+
+// Resolution is how a person resolved a task.
+type Resolution struct {
+	Outcome string // one of the queue's outcomes
+	Note    string
+}
+
+// Resolve completes the task with one of its queue's outcomes. The task
+// must be unassigned or held by user. An outcome with WriteBack enqueues
+// the write-back run (its id is on the task); one with ItemStatus ends the
+// work item too.
+func (s *TaskService) Resolve(ctx context.Context, id, expect int64, user string, r Resolution) (HumanTask, error) {
+	if user == "" {
+		return HumanTask{}, fmt.Errorf("orchestrator: resolve task %d: %w: no user", id, ErrInvalid)
+	}
+	var outcome Outcome
+	t, err := s.change(ctx, "resolve", id, expect, UserActor(user), func(now time.Time, t *HumanTask) (string, string, error) {
+		if t.Status == TaskCompleted || (t.Assignee != "" && t.Assignee != user) {
+			return "", "", s.conflict("resolve", *t)
+		}
+		q, ok := s.queues.Queue(t.Queue)
+		if !ok {
+			return "", "", fmt.Errorf("%w: queue %q is not configured", ErrInvalid, t.Queue)
+		}
+		o, ok := q.Outcome(r.Outcome)
+		if !ok {
+			return "", "", fmt.Errorf("%w: outcome %q is not one of queue %s's", ErrInvalid, r.Outcome, t.Queue)
+		}
+		if o.WriteBack && s.writeBack == nil {
+			return "", "", fmt.Errorf("%w: outcome %s needs a write-back, and none is configured", ErrInvalid, o.Name)
+		}
+		if o.WriteBack && t.ItemID == 0 {
+			return "", "", fmt.Errorf("%w: outcome %s writes back, but the task has no item", ErrInvalid, o.Name)
+		}
+		outcome = o
+		if t.Assignee == "" {
+			t.Assignee, t.AssignedAt, t.AssignedBy = user, now, UserActor(user)
+		}
+		t.Status, t.Outcome, t.Resolution = TaskCompleted, o.Name, r.Note
+		t.CompletedAt, t.CompletedBy = now, user
+		if o.WriteBack {
+			t.WriteBackRunID = WriteBackRunID(t.ID)
+		}
+		return "task.resolved", "outcome " + o.Name, nil
+	})
+	if err != nil {
+		return t, err
+	}
+	if outcome.WriteBack {
+		if err := s.EnqueueWriteBack(ctx, t); err != nil {
+			return t, err
+		}
+	}
+	if outcome.ItemStatus != "" && t.ItemID != 0 {
+		if err := s.endItem(ctx, t, outcome, user); err != nil {
+			return t, err
+		}
+	}
+	if outcome.Review != "" && t.ItemID != 0 {
+		if err := s.reviewItem(ctx, t, outcome, user); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
+}
+
+// EnqueueWriteBack (re)enqueues a resolved task's write-back run; the run
+// id is deterministic, so calling it again after a failure never acts
+// twice.
+func (s *TaskService) EnqueueWriteBack(ctx context.Context, t HumanTask) error {
+	if t.WriteBackRunID == "" || s.writeBack == nil {
+		return fmt.Errorf("orchestrator: write-back for task %d: %w: none was requested", t.ID, ErrInvalid)
+	}
+	err := s.writeBack.EnqueueWriteBack(ctx, WriteBackRequest{
+		RunID: t.WriteBackRunID, TaskID: t.ID, ItemID: t.ItemID, Queue: t.Queue, Outcome: t.Outcome, Actor: UserActor(t.CompletedBy),
+	})
+	if err != nil {
+		return fmt.Errorf("orchestrator: task %d is resolved but its write-back %s was not enqueued (enqueue it again): %w", t.ID, t.WriteBackRunID, err)
+	}
+	return nil
+}
+
+func (s *TaskService) endItem(ctx context.Context, t HumanTask, o Outcome, user string) error {
+	actor := UserActor(user)
+	reason := fmt.Sprintf("task %d resolved: %s", t.ID, o.Name)
+	it, err := s.store.Item(ctx, t.ItemID)
+	if err != nil {
+		return fmt.Errorf("orchestrator: end item of task %d: %w", t.ID, err)
+	}
+	switch {
+	case it.Status == o.ItemStatus:
+		return nil
+	case o.ItemStatus == ItemFailed:
+		_, err = s.items.Fail(ctx, it.ID, it.Version, actor, FailureBusiness, reason)
+	case it.Status == ItemNew:
+		it, err = s.items.Start(ctx, it.ID, it.Version, actor)
+		if err == nil {
+			_, err = s.items.Succeed(ctx, it.ID, it.Version, actor, reason)
+		}
+	default:
+		_, err = s.items.Succeed(ctx, it.ID, it.Version, actor, reason)
+	}
+	if err != nil {
+		return fmt.Errorf("orchestrator: task %d is resolved but its item was not ended: %w", t.ID, err)
+	}
+	return nil
+}
+
+func (s *TaskService) reviewItem(ctx context.Context, t HumanTask, o Outcome, user string) error {
+	it, err := s.store.Item(ctx, t.ItemID)
+	if err != nil {
+		return fmt.Errorf("orchestrator: review item of task %d: %w", t.ID, err)
+	}
+	if it.Review == o.Review || !it.Review.CanReview(o.Review) {
+		return nil // nothing to move, or a review this outcome does not apply to
+	}
+	if _, err := s.items.SetReview(ctx, it.ID, it.Version, UserActor(user), o.Review, fmt.Sprintf("task %d resolved: %s", t.ID, o.Name)); err != nil {
+		return fmt.Errorf("orchestrator: task %d is resolved but its item's review was not recorded: %w", t.ID, err)
+	}
+	return nil
+}
+
+// Comment adds user's comment to a task (open or not).
+func (s *TaskService) Comment(ctx context.Context, id int64, user, body string) (TaskComment, error) {
+	if user == "" || body == "" {
+		return TaskComment{}, fmt.Errorf("orchestrator: comment on task %d: %w: needs a user and text", id, ErrInvalid)
+	}
+	c, err := s.store.AddComment(ctx, TaskComment{TaskID: id, Author: user, Body: body, At: s.now().UTC()})
+	if err != nil {
+		return TaskComment{}, fmt.Errorf("orchestrator: comment on task %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// errUnchanged tells change there is nothing to write.
+var errUnchanged = errors.New("unchanged")
+
+// change reads the task, checks expect, lets fn edit it and name the audit
+// action and detail, and writes it. A lost race becomes a
+// *TaskConflictError built from the task as it now is.
+func (s *TaskService) change(ctx context.Context, verb string, id, expect int64, actor string,
+	fn func(now time.Time, t *HumanTask) (action, detail string, err error)) (HumanTask, error) {
+	t, err := s.store.Task(ctx, id)
+	if err != nil {
+		return HumanTask{}, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
+	}
+	if expect != 0 && t.Version != expect {
+		return t, s.conflict(verb, t)
+	}
+	now := s.now().UTC()
+	next := t
+	action, detail, err := fn(now, &next)
+	if errors.Is(err, errUnchanged) {
+		return t, nil
+	}
+	if err != nil {
+		var ce *TaskConflictError
+		if errors.As(err, &ce) {
+			return t, err
+		}
+		return t, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
+	}
+	next.UpdatedAt = now
+	out, err := s.store.UpdateTask(ctx, TaskUpdate{Task: next, Actor: actor, Action: action, Detail: detail, At: now})
+	if errors.Is(err, ErrConflict) {
+		cur, rerr := s.store.Task(ctx, id)
+		if rerr != nil {
+			return t, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
+		}
+		return cur, s.conflict(verb, cur)
+	}
+	if err != nil {
+		return t, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
+	}
+	return out, nil
+}
+
+// conflict describes the task as it now is to the loser of a race.
+func (s *TaskService) conflict(verb string, t HumanTask) error {
+	e := &TaskConflictError{TaskID: t.ID, Status: t.Status, Action: verb, At: t.UpdatedAt}
+	switch {
+	case t.Status == TaskCompleted:
+		e.By, e.At = t.CompletedBy, t.CompletedAt
+	case t.Assignee != "":
+		e.By, e.At = t.Assignee, t.AssignedAt
+	}
+	return e
+}
