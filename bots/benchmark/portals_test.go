@@ -61,7 +61,7 @@ func codingWorkload(b *testing.B) workload {
 
 func scrubberWorkload(b *testing.B) workload {
 	b.Helper()
-	sel, err := selectors.Load("claim-scrubber")
+	sel, err := selectors.LoadVersion("claim-scrubber", "v1") // the portal serves v1 by default
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -73,8 +73,7 @@ func scrubberWorkload(b *testing.B) workload {
 		name: "claim-scrubber",
 		bot:  bot,
 		portal: func(seed int64, records int) (http.Handler, bots.Target, int, error) {
-			secret := portalsim.NewTOTPSecret(seed)
-			cfg := portalsim.ScrubberConfig{Seed: seed, PageSize: 100, TOTPSecret: secret}
+			cfg := portalsim.ScrubberConfig{Seed: seed, PageSize: 100}
 			// Claims carry several edits; size the portal by edits.
 			probe, err := portalsim.NewClaimScrubber(withClaims(cfg, 200))
 			if err != nil {
@@ -86,7 +85,7 @@ func scrubberWorkload(b *testing.B) workload {
 				return nil, bots.Target{}, 0, err
 			}
 			user, pass := cs.Credentials()
-			t := bots.Target{Portal: "claim-scrubber", Username: user, Password: pass, TOTPSecret: secret}
+			t := bots.Target{Portal: "claim-scrubber", Username: user, Password: pass}
 			return cs, t, countEdits(cs.Claims()), nil
 		},
 		floor: scrubberFloor,

@@ -87,7 +87,7 @@ func (r *run) submit(p *rod.Page) (status int, maintenance bool, err error) {
 		return 0, false, fmt.Errorf("click %s: %w", elLoginSubmit, err)
 	}
 	wait()
-	if status, err = navigationStatus(p); err != nil {
+	if status, err = bots.NavigationStatus(p); err != nil {
 		return 0, false, err
 	}
 	return status, status >= 500 && r.onMaintenancePage(p), nil

@@ -1,41 +1,15 @@
 package claimscrubber
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/bottest"
 )
 
-// testPool is shared by the package's tests: launching Chromium once keeps
-// the suite fast. Each test takes its own incognito session.
+// testPool is shared by the package's tests; each test takes its own
+// incognito session.
 var testPool *bots.Pool
 
-func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
-}
-
-func runTests(m *testing.M) int {
-	pool, err := bots.NewPool(bots.PoolConfig{Contexts: 2, Subreaper: true})
-	if err == nil {
-		err = pool.Start(context.Background())
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "claimscrubber tests need Chromium:", err)
-		return 1
-	}
-	testPool = pool
-	code := m.Run()
-	pool.Stop()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goroutine leak:", err)
-			return 1
-		}
-	}
-	return code
-}
+func TestMain(m *testing.M) { os.Exit(bottest.Main(m, "claimscrubber", &testPool)) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/go-rod/rod"
 
@@ -68,7 +67,7 @@ func (r *run) open(ctx context.Context, what, u string) error {
 				return err
 			}
 			var err error
-			if status, err = navigationStatus(p); err != nil {
+			if status, err = bots.NavigationStatus(p); err != nil {
 				return err
 			}
 			if status >= 500 {
@@ -129,26 +128,7 @@ func (r *run) judge(ctx context.Context, what string, status int, maintenance bo
 
 // backoff waits before attempt+1: RetryDelay doubled per attempt, capped.
 func (r *run) backoff(ctx context.Context, attempt int) error {
-	d := r.bot.cfg.RetryDelay << min(attempt, 10)
-	d = min(d, retryDelayMax)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("claimscrubber: %w", ctx.Err())
-	}
-}
-
-// navigationStatus reads the HTTP status of the page's main document from
-// the Navigation Timing entry.
-func navigationStatus(p *rod.Page) (int, error) {
-	res, err := p.Eval(`() => { const e = performance.getEntriesByType("navigation")[0]; return e && e.responseStatus ? e.responseStatus : 0 }`)
-	if err != nil {
-		return 0, err
-	}
-	return res.Value.Int(), nil
+	return bots.Backoff(ctx, r.bot.cfg.RetryDelay, retryDelayMax, attempt)
 }
 
 func (r *run) onMaintenancePage(p *rod.Page) bool {

@@ -123,7 +123,7 @@ func (r *run) submit(ctx context.Context, what string, fields []field, button st
 			return fmt.Errorf("click %s: %w", button, err)
 		}
 		wait()
-		status, err := navStatus(p)
+		status, err := bots.NavigationStatus(p)
 		if err != nil {
 			return err
 		}

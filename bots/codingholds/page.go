@@ -117,7 +117,7 @@ func (r *run) openList(ctx context.Context, what, u string) error {
 			// the bot looks: look again on the page it went to.
 			for i := 0; i < 3; i++ {
 				m, err = bots.FindElement(p, r.file, elWorklistRows, elWorklistEmpty, elWorklistError, elLoginUsername, elLoginOTP)
-				if err == nil || !navigatedAway(err) {
+				if err == nil || !bots.NavigatedAway(err) {
 					break
 				}
 				if err := p.WaitLoad(); err != nil {
@@ -187,7 +187,7 @@ func (r *run) onErrorPage(ctx context.Context) bool {
 	var status int
 	err := r.s.Step(ctx, "read page status", func(p *rod.Page) error {
 		var err error
-		status, err = navStatus(p)
+		status, err = bots.NavigationStatus(p)
 		return err
 	})
 	return err == nil && (status >= 500 || status == 0)

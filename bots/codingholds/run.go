@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/cdp"
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/selectors"
@@ -112,9 +110,9 @@ func (r *run) open(ctx context.Context, what, u string) error {
 			// or reads: wait for and read the page it went to.
 			for i := 0; i < 4; i++ {
 				if err = p.WaitLoad(); err == nil {
-					status, err = navStatus(p)
+					status, err = bots.NavigationStatus(p)
 				}
-				if err == nil || !navigatedAway(err) {
+				if err == nil || !bots.NavigatedAway(err) {
 					break
 				}
 			}
@@ -166,37 +164,9 @@ func (r *run) checkMaintenance(ctx context.Context, what string) error {
 	return nil
 }
 
-// navStatus reads the HTTP status of the page's main document from the
-// Navigation Timing entry; 0 when the browser has none (a network error).
-func navStatus(p *rod.Page) (int, error) {
-	res, err := p.Eval(`() => { const e = performance.getEntriesByType("navigation")[0]; return e && e.responseStatus ? e.responseStatus : 0 }`)
-	if err != nil {
-		return 0, err
-	}
-	return res.Value.Int(), nil
-}
-
-// navigatedAway reports a DevTools error raised because the page navigated
-// while the bot evaluated in it ("Execution context was destroyed",
-// "Inspected target navigated or closed").
-func navigatedAway(err error) bool {
-	var ce *cdp.Error
-	return errors.As(err, &ce) && ce.Code == -32000
-}
-
-// backoff waits before retry number attempt+1: Backoff doubled per
-// attempt, at most BackoffMax, or until ctx ends.
+// backoff waits before retry number attempt+1.
 func (r *run) backoff(ctx context.Context, attempt int) error {
-	d := r.bot.cfg.Backoff << min(attempt, 10)
-	d = min(d, BackoffMax)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return fmt.Errorf("codingholds: %w", ctx.Err())
-	case <-t.C:
-		return nil
-	}
+	return bots.Backoff(ctx, r.bot.cfg.Backoff, BackoffMax, attempt)
 }
 
 func sameOrigin(u, base string) bool {

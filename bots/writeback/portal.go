@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/cdp"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -46,9 +45,9 @@ func (r *run) open(ctx context.Context, what, u string) error {
 			// wait for and read the page it went to.
 			for i := 0; i < 4; i++ {
 				if err = p.WaitLoad(); err == nil {
-					status, err = navStatus(p)
+					status, err = bots.NavigationStatus(p)
 				}
-				if err == nil || !navigatedAway(err) {
+				if err == nil || !bots.NavigatedAway(err) {
 					break
 				}
 			}
@@ -87,31 +86,9 @@ func (r *run) open(ctx context.Context, what, u string) error {
 	}
 }
 
-// navigatedAway reports a DevTools error raised because the page navigated
-// while the bot evaluated in it.
-func navigatedAway(err error) bool {
-	var ce *cdp.Error
-	return errors.As(err, &ce) && ce.Code == -32000
-}
-
-func navStatus(p *rod.Page) (int, error) {
-	res, err := p.Eval(`() => { const e = performance.getEntriesByType("navigation")[0]; return e && e.responseStatus ? e.responseStatus : 0 }`)
-	if err != nil {
-		return 0, err
-	}
-	return res.Value.Int(), nil
-}
-
+// backoff waits before retry number attempt+1.
 func (r *run) backoff(ctx context.Context, attempt int) error {
-	d := min(r.bot.cfg.Backoff<<min(attempt, 10), BackoffMax)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return fmt.Errorf("writeback: %w", ctx.Err())
-	case <-t.C:
-		return nil
-	}
+	return bots.Backoff(ctx, r.bot.cfg.Backoff, BackoffMax, attempt)
 }
 
 // detectLayout picks the layout whose marker the page shows.
@@ -256,7 +233,7 @@ func (r *run) click(p *rod.Page, button string) error {
 		return fmt.Errorf("click %s: %w", button, err)
 	}
 	wait()
-	status, err := navStatus(p)
+	status, err := bots.NavigationStatus(p)
 	if err != nil {
 		return err
 	}

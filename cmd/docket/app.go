@@ -95,6 +95,25 @@ func (a *app) openStore(ctx context.Context) (*sqlstore.Store, error) {
 	return st, nil
 }
 
+// openShared builds the app and opens what the long-running commands
+// share: the migrated store and Redis (never embedded outside the demo).
+// On error everything opened is closed again.
+func openShared(ctx context.Context, cfg Config, stdout io.Writer) (*app, *sqlstore.Store, redis.UniversalClient, error) {
+	a, err := newApp(cfg, stdout)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := a.openStore(ctx)
+	if err == nil {
+		var rdb redis.UniversalClient
+		if rdb, err = a.openRedis(ctx, orDefault(cfg.RedisURL, redisURLDefault)); err == nil {
+			return a, st, rdb, nil
+		}
+	}
+	a.close()
+	return nil, nil, nil, err
+}
+
 // redisURLDefault is the Redis every command but demo uses when none is set.
 const redisURLDefault = "redis://127.0.0.1:6379/0"
 

@@ -30,19 +30,11 @@ fails. A worker must be running against the same Redis and database.`,
 			if !ok {
 				return usageError{fmt.Errorf("unknown bot %q (configured: %s)", args[0], strings.Join(botNames(cfg), ", "))}
 			}
-			a, err := newApp(*cfg, stdout)
+			a, st, rdb, err := openShared(ctx, *cfg, stdout)
 			if err != nil {
 				return err
 			}
 			defer a.close()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			rdb, err := a.openRedis(ctx, orDefault(cfg.RedisURL, redisURLDefault))
-			if err != nil {
-				return err
-			}
 			run, err := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil).EnqueueNow(ctx, bot)
 			if err != nil {
 				return err

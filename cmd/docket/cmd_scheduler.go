@@ -25,19 +25,11 @@ scheduler, or a restarted one, never runs the same slot twice.`,
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			a, err := newApp(*cfg, stdout)
+			a, st, rdb, err := openShared(ctx, *cfg, stdout)
 			if err != nil {
 				return err
 			}
 			defer a.close()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			rdb, err := a.openRedis(ctx, orDefault(cfg.RedisURL, redisURLDefault))
-			if err != nil {
-				return err
-			}
 			client := asynq.NewClientFromRedisClient(rdb)
 			stop, err := a.startScheduler(ctx, tasks.NewEnqueuer(client, st, nil), st, client)
 			if err != nil {

@@ -23,19 +23,11 @@ and the database). It applies pending database migrations on start.`,
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			a, err := newApp(*cfg, stdout)
+			a, st, rdb, err := openShared(ctx, *cfg, stdout)
 			if err != nil {
 				return err
 			}
 			defer a.close()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			rdb, err := a.openRedis(ctx, orDefault(cfg.RedisURL, redisURLDefault))
-			if err != nil {
-				return err
-			}
 			if err := a.exportFleetMetrics(st, rdb); err != nil {
 				return err
 			}

@@ -20,19 +20,11 @@ active runs are handed back to the queue and the browser is closed.`,
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			a, err := newApp(*cfg, stdout)
+			a, st, rdb, err := openShared(ctx, *cfg, stdout)
 			if err != nil {
 				return err
 			}
 			defer a.close()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			rdb, err := a.openRedis(ctx, orDefault(cfg.RedisURL, redisURLDefault))
-			if err != nil {
-				return err
-			}
 			ev, err := a.openEvidence(ctx, st)
 			if err != nil {
 				return err
