@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/proto"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/docket-rpa/docket/bots"
 )
@@ -77,17 +73,7 @@ func (r *run) login(ctx context.Context) error {
 
 // submit clicks the form's submit button and waits for the next page.
 func (r *run) submit(p *rod.Page) (status int, maintenance bool, err error) {
-	submit, err := bots.FindElementNow(p, r.file, elLoginSubmit)
-	if err != nil {
-		return 0, false, err
-	}
-	r.rec.SelectorUsed(r.file.Portal, elLoginSubmit, submit.Index)
-	wait := p.WaitNavigation(proto.PageLifecycleEventNameLoad)
-	if err := submit.Element.Click(proto.InputMouseButtonLeft, 1); err != nil {
-		return 0, false, fmt.Errorf("click %s: %w", elLoginSubmit, err)
-	}
-	wait()
-	if status, err = bots.NavigationStatus(p); err != nil {
+	if status, err = bots.Click(p, r.file, elLoginSubmit, r.used); err != nil {
 		return 0, false, err
 	}
 	return status, status >= 500 && r.onMaintenancePage(p), nil
@@ -95,15 +81,9 @@ func (r *run) submit(p *rod.Page) (status int, maintenance bool, err error) {
 
 // secondFactor answers the portal's TOTP prompt with the target's secret.
 func (r *run) secondFactor(p *rod.Page) (status int, maintenance bool, err error) {
-	if r.s.Target.TOTPSecret == "" {
-		return 0, false, fmt.Errorf("claimscrubber: the portal asks for a second factor and the target has none: %w", bots.ErrLoginRejected)
-	}
-	// The authenticator's clock is the wall clock, like the portal's check.
-	code, err := totp.GenerateCodeCustom(r.s.Target.TOTPSecret, time.Now(), totp.ValidateOpts{
-		Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-	})
+	code, err := bots.TOTPCode(r.s.Target.TOTPSecret)
 	if err != nil {
-		return 0, false, fmt.Errorf("claimscrubber: the target's TOTP secret is not valid base32: %w", bots.ErrLoginRejected)
+		return 0, false, fmt.Errorf("claimscrubber: %w", err)
 	}
 	if err := r.input(p, elLoginOTP, code); err != nil {
 		return 0, false, err
@@ -134,13 +114,8 @@ func (r *run) relogin(ctx context.Context, what string) error {
 
 // input types into a form field. Errors name the field, never the text.
 func (r *run) input(p *rod.Page, element, text string) error {
-	m, err := bots.FindElementNow(p, r.file, element)
-	if err != nil {
-		return err
-	}
-	r.rec.SelectorUsed(r.file.Portal, element, m.Index)
-	if err := m.Element.Input(text); err != nil {
-		return fmt.Errorf("type into %s: %w", element, err)
-	}
-	return nil
+	return bots.Input(p, r.file, element, text, r.used)
 }
+
+// used reports which candidate of an element matched.
+func (r *run) used(m bots.Match) { r.rec.SelectorUsed(r.file.Portal, m.Name, m.Index) }

@@ -5,7 +5,6 @@ import (
 	"html"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
@@ -33,34 +32,9 @@ func newScrubber(t *testing.T, cfg ScrubberConfig) (*ClaimScrubber, *httptest.Se
 	return s, srv
 }
 
-// scrubClient returns a client with its own cookie jar that does not
-// follow redirects.
-func scrubClient(t *testing.T) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-func scrubGet(t *testing.T, c *http.Client, u string) (int, http.Header, string) {
-	t.Helper()
-	resp, err := c.Get(u)
-	if err != nil {
-		t.Fatalf("GET %s: %v", u, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, string(b)
-}
-
 func scrubLogin(t *testing.T, base string) *http.Client {
 	t.Helper()
-	c := scrubClient(t)
+	c := client(t)
 	resp, err := c.PostForm(base+"/login", url.Values{
 		"username": {ScrubberUsernameDefault}, "password": {ScrubberPasswordDefault}, "next": {"/batches"},
 	})
@@ -77,12 +51,12 @@ func scrubLogin(t *testing.T, base string) *http.Client {
 func TestScrubberLoginRequired(t *testing.T) {
 	_, srv := newScrubber(t, ScrubberConfig{Claims: 10})
 	for _, path := range []string{"/batches", "/batches/B1", "/claims/CLM1", "/export/edits.csv"} {
-		status, h, _ := scrubGet(t, scrubClient(t), srv.URL+path)
+		status, h, _ := get(t, client(t), srv.URL+path)
 		if status != http.StatusFound || !strings.HasPrefix(h.Get("Location"), "/login?next=") {
 			t.Errorf("GET %s without login: %d to %q, want a redirect to the login form", path, status, h.Get("Location"))
 		}
 	}
-	c := scrubClient(t)
+	c := client(t)
 	resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {ScrubberUsernameDefault}, "password": {"wrong"}})
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +89,7 @@ func walk(t *testing.T, c *http.Client, base, path string) []string {
 			t.Fatalf("pager loops back to %s", next)
 		}
 		seen[next] = true
-		status, _, body := scrubGet(t, c, base+next)
+		status, _, body := get(t, c, base+next)
 		if status != http.StatusOK {
 			t.Fatalf("GET %s: status %d", next, status)
 		}
@@ -154,10 +128,10 @@ func TestScrubberPaginationCoversEveryClaimOnce(t *testing.T) {
 			if !reflect.DeepEqual(claims, want) {
 				t.Errorf("batch pages list %d claims, want each of %d exactly once in order", len(claims), len(want))
 			}
-			if status, _, _ := scrubGet(t, c, srv.URL+"/batches?page=99"); status != http.StatusNotFound {
+			if status, _, _ := get(t, c, srv.URL+"/batches?page=99"); status != http.StatusNotFound {
 				t.Errorf("page past the end: status %d, want 404", status)
 			}
-			if status, _, _ := scrubGet(t, c, srv.URL+"/batches/NOPE"); status != http.StatusNotFound {
+			if status, _, _ := get(t, c, srv.URL+"/batches/NOPE"); status != http.StatusNotFound {
 				t.Errorf("unknown batch: status %d, want 404", status)
 			}
 		})
@@ -186,7 +160,7 @@ func TestScrubberClaimPageShowsEveryEdit(t *testing.T) {
 				kvRe = scrubKVv2Re
 			}
 			for _, cl := range s.Claims() {
-				status, _, body := scrubGet(t, c, srv.URL+"/claims/"+cl.ID)
+				status, _, body := get(t, c, srv.URL+"/claims/"+cl.ID)
 				if status != http.StatusOK {
 					t.Fatalf("claim %s: status %d", cl.ID, status)
 				}
@@ -215,7 +189,7 @@ func TestScrubberClaimPageShowsEveryEdit(t *testing.T) {
 					}
 				}
 			}
-			if status, _, _ := scrubGet(t, c, srv.URL+"/claims/CLM0"); status != http.StatusNotFound {
+			if status, _, _ := get(t, c, srv.URL+"/claims/CLM0"); status != http.StatusNotFound {
 				t.Errorf("unknown claim: status %d, want 404", status)
 			}
 		})
@@ -383,7 +357,7 @@ func TestScrubberDeterministic(t *testing.T) {
 
 func readExport(t *testing.T, c *http.Client, base string) (http.Header, [][]string) {
 	t.Helper()
-	status, h, body := scrubGet(t, c, base+"/export/edits.csv")
+	status, h, body := get(t, c, base+"/export/edits.csv")
 	if status != http.StatusOK {
 		t.Fatalf("export: status %d", status)
 	}
@@ -464,7 +438,7 @@ func TestScrubberMarkCorrected(t *testing.T) {
 	cl := s.Claims()[4]
 	e := cl.Edits[0]
 	action := srv.URL + "/claims/" + cl.ID + "/edits/" + e.ID + "/correct"
-	_, _, page := scrubGet(t, c, srv.URL+"/claims/"+cl.ID)
+	_, _, page := get(t, c, srv.URL+"/claims/"+cl.ID)
 	m := scrubCSRFRe.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatal("claim page has no CSRF token")
@@ -494,7 +468,7 @@ func TestScrubberMarkCorrected(t *testing.T) {
 	if again := s.Claims()[4].Edits[0]; !again.Corrected.Equal(got.Corrected) {
 		t.Error("a second correction changed the correction date")
 	}
-	_, _, page = scrubGet(t, c, srv.URL+"/claims/"+cl.ID)
+	_, _, page = get(t, c, srv.URL+"/claims/"+cl.ID)
 	if !strings.Contains(page, `<td class="col-status">Corrected</td>`) {
 		t.Error("claim page does not show the edit corrected")
 	}
@@ -513,22 +487,22 @@ func TestScrubberMarkCorrected(t *testing.T) {
 func TestScrubberFaults(t *testing.T) {
 	for _, tc := range []struct{ layout, marker string }{{LayoutV1, `id="maintenance"`}, {LayoutV2, `maint-notice`}} {
 		s, srv := newScrubber(t, ScrubberConfig{Claims: 10, Layout: tc.layout, Maintenance: true})
-		status, h, body := scrubGet(t, scrubClient(t), srv.URL+"/login")
+		status, h, body := get(t, client(t), srv.URL+"/login")
 		if status != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, tc.marker) {
 			t.Errorf("%s maintenance: status %d, Retry-After %q", tc.layout, status, h.Get("Retry-After"))
 		}
-		if status, _, _ := scrubGet(t, scrubClient(t), srv.URL+"/static/scrubber.css"); status != http.StatusOK {
+		if status, _, _ := get(t, client(t), srv.URL+"/static/scrubber.css"); status != http.StatusOK {
 			t.Errorf("%s maintenance: stylesheet status %d", tc.layout, status)
 		}
 		s.SetMaintenance(false)
-		if status, _, _ := scrubGet(t, scrubClient(t), srv.URL+"/login"); status != http.StatusOK {
+		if status, _, _ := get(t, client(t), srv.URL+"/login"); status != http.StatusOK {
 			t.Errorf("%s after maintenance: status %d", tc.layout, status)
 		}
 	}
 	s, srv := newScrubber(t, ScrubberConfig{Claims: 10, FailRate: 1})
 	statuses := map[int]bool{}
 	for range 30 {
-		status, _, body := scrubGet(t, scrubClient(t), srv.URL+"/login")
+		status, _, body := get(t, client(t), srv.URL+"/login")
 		if status < 500 || !strings.Contains(body, `id="server-error"`) {
 			t.Fatalf("fail rate 1: status %d", status)
 		}
@@ -549,7 +523,7 @@ func TestScrubberFaults(t *testing.T) {
 	if err := s.SetLayout(LayoutV2); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, body := scrubGet(t, scrubClient(t), srv.URL+"/login"); !strings.Contains(body, `id="user-id"`) {
+	if _, _, body := get(t, client(t), srv.URL+"/login"); !strings.Contains(body, `id="user-id"`) {
 		t.Error("SetLayout(v2) did not change the login form")
 	}
 }
@@ -585,7 +559,7 @@ func TestScrubberScalesToTensOfThousands(t *testing.T) {
 	c := scrubLogin(t, srv.URL)
 	batches := s.Batches()
 	last := (len(batches) + 99) / 100
-	status, _, body := scrubGet(t, c, srv.URL+"/batches?page="+strconv.Itoa(last))
+	status, _, body := get(t, c, srv.URL+"/batches?page="+strconv.Itoa(last))
 	if status != http.StatusOK || len(scrubRowRe.FindAllString(body, -1)) != len(batches)-(last-1)*100 {
 		t.Fatalf("last batch page: status %d", status)
 	}
@@ -593,7 +567,7 @@ func TestScrubberScalesToTensOfThousands(t *testing.T) {
 	for _, b := range batches {
 		total += b.Claims
 	}
-	_, _, body = scrubGet(t, c, srv.URL+"/batches/"+batches[len(batches)-1].ID)
+	_, _, body = get(t, c, srv.URL+"/batches/"+batches[len(batches)-1].ID)
 	if total != 50_000 || len(scrubEditsRe.FindAllString(body, -1)) == 0 {
 		t.Errorf("batches hold %d claims", total)
 	}

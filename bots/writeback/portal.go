@@ -5,12 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/proto"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/selectors"
@@ -169,14 +165,9 @@ func (r *run) login(ctx context.Context) error {
 		}
 	}
 	if step == elLoginOTP {
-		if r.s.Target.TOTPSecret == "" {
-			return fmt.Errorf("%w: the portal asks for a second factor and the target has no TOTP secret", bots.ErrLoginRejected)
-		}
-		code, err := totp.GenerateCodeCustom(r.s.Target.TOTPSecret, time.Now(), totp.ValidateOpts{
-			Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-		})
+		code, err := bots.TOTPCode(r.s.Target.TOTPSecret)
 		if err != nil {
-			return fmt.Errorf("%w: the target's TOTP secret is not valid base32", bots.ErrLoginRejected)
+			return err
 		}
 		if step, err = r.submit(ctx, "second factor", []field{{elLoginOTP, code}}, elLoginOTPSubmit,
 			elWorklistTable, elDetailRows, elLoginError); err != nil {
@@ -197,13 +188,8 @@ func (r *run) submit(ctx context.Context, what string, fields []field, button st
 	var got string
 	err := r.s.Step(ctx, what, func(p *rod.Page) error {
 		for _, f := range fields {
-			m, err := bots.FindElementNow(p, r.file, f.element)
-			if err != nil {
+			if err := bots.Input(p, r.file, f.element, f.text, r.used); err != nil {
 				return err
-			}
-			r.used(m)
-			if err := m.Element.Input(f.text); err != nil {
-				return fmt.Errorf("type into %s: %w", f.element, err)
 			}
 		}
 		if err := r.click(p, button); err != nil {
@@ -223,17 +209,7 @@ func (r *run) submit(ctx context.Context, what string, fields []field, button st
 // click presses a button and waits for the page it leads to; a server
 // error there is errTransient.
 func (r *run) click(p *rod.Page, button string) error {
-	m, err := bots.FindElementNow(p, r.file, button)
-	if err != nil {
-		return err
-	}
-	r.used(m)
-	wait := p.WaitNavigation(proto.PageLifecycleEventNameLoad)
-	if err := m.Element.Click(proto.InputMouseButtonLeft, 1); err != nil {
-		return fmt.Errorf("click %s: %w", button, err)
-	}
-	wait()
-	status, err := bots.NavigationStatus(p)
+	status, err := bots.Click(p, r.file, button, r.used)
 	if err != nil {
 		return err
 	}

@@ -203,7 +203,7 @@ func (a *app) exportFleetMetrics(st orchestrator.Store, rdb redis.UniversalClien
 	}
 	queues, err := monitoring.NewQueueCollector(monitoring.QueueCollectorConfig{
 		Inspector: asynq.NewInspectorFromRedisClient(rdb),
-		Queues:    []string{tasks.QueueBots}, TaskTypes: []string{tasks.TypeBotRun},
+		Queues:    []string{tasks.QueueBots}, TaskTypes: []string{tasks.TypeBotRun, tasks.TypeWriteBack, tasks.TypeSLASweep},
 		EnqueuedAt: func(t *asynq.TaskInfo) (time.Time, bool) {
 			var p tasks.BotRunPayload
 			if t.Type != tasks.TypeBotRun || json.Unmarshal(t.Payload, &p) != nil {
