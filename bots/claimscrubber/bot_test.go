@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/bottest"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
@@ -21,62 +22,8 @@ import (
 
 var portalNow = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
-// memRecorder keeps what a run reports. onPage, if set, runs on each
-// PageRead with the count so far.
-type memRecorder struct {
-	mu       sync.Mutex
-	obs      []orchestrator.Observation
-	evidence []orchestrator.EvidenceCapture
-	pages    int
-	onPage   func(n int)
-	selector map[string]int // element → last candidate index reported
-}
-
-func (m *memRecorder) SelectorUsed(_, element string, index int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.selector == nil {
-		m.selector = map[string]int{}
-	}
-	m.selector[element] = index
-}
-
-func (m *memRecorder) Observe(_ context.Context, o orchestrator.Observation) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.obs = append(m.obs, o)
-	return nil
-}
-
-func (m *memRecorder) Capture(_ context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.evidence = append(m.evidence, c)
-	return orchestrator.Evidence{ID: int64(len(m.evidence)), Kind: c.Kind, ItemRef: c.ItemRef}, nil
-}
-
-func (m *memRecorder) PageRead(context.Context) error {
-	m.mu.Lock()
-	m.pages++
-	n, hook := m.pages, m.onPage
-	m.mu.Unlock()
-	if hook != nil {
-		hook(n)
-	}
-	return nil
-}
-
-func (m *memRecorder) captures(kind string) []orchestrator.EvidenceCapture {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []orchestrator.EvidenceCapture
-	for _, c := range m.evidence {
-		if c.Kind == kind {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+// memRecorder keeps what a run reports.
+type memRecorder = bottest.Recorder
 
 type fixture struct {
 	portal *portalsim.ClaimScrubber
@@ -132,7 +79,7 @@ func runBot(t *testing.T, b *Bot, target bots.Target, rec *memRecorder, stepTime
 	t.Helper()
 	start := time.Now()
 	err := b.Run(context.Background(), session(t, target, stepTimeout), rec)
-	t.Logf("run took %s: %d observations, %d pages, %d captures", time.Since(start), len(rec.obs), rec.pages, len(rec.evidence))
+	t.Logf("run took %s: %d observations, %d pages, %d captures", time.Since(start), len(rec.Obs), rec.Pages, len(rec.Evidence))
 	return err
 }
 
@@ -172,11 +119,11 @@ func truth(p *portalsim.ClaimScrubber) (keys []string, edits map[string]orchestr
 func checkAgainstTruth(t *testing.T, rec *memRecorder, p *portalsim.ClaimScrubber, problems map[string]bool) {
 	t.Helper()
 	keys, edits := truth(p)
-	if len(rec.obs) != len(keys) {
-		t.Errorf("observed %d edits, portal has %d", len(rec.obs), len(keys))
+	if len(rec.Obs) != len(keys) {
+		t.Errorf("observed %d edits, portal has %d", len(rec.Obs), len(keys))
 	}
 	seen := map[string]bool{}
-	for _, o := range rec.obs {
+	for _, o := range rec.Obs {
 		if seen[o.ExternalID] {
 			t.Errorf("edit %s observed twice", o.ExternalID)
 		}
@@ -220,12 +167,12 @@ func TestReadsEveryEdit(t *testing.T) {
 			checkAgainstTruth(t, rec, fx.portal, nil)
 
 			claims := fx.portal.Claims()
-			dom := rec.captures(orchestrator.EvidenceDOM)
+			dom := rec.Captures(orchestrator.EvidenceDOM)
 			if len(dom) != len(claims) {
 				t.Errorf("%d DOM snapshots for %d claims", len(dom), len(claims))
 			}
-			for _, o := range rec.obs {
-				c := rec.evidence[o.EvidenceID-1]
+			for _, o := range rec.Obs {
+				c := rec.Evidence[o.EvidenceID-1]
 				claimID, _, _ := strings.Cut(o.ExternalID, ":")
 				if c.Kind != orchestrator.EvidenceDOM || c.ItemRef != claimID || !strings.HasSuffix(c.URL, "/claims/"+claimID) ||
 					!bytes.Contains(c.Content, []byte(claimID)) || c.SelectorVersion != layout || c.Bot != Kind {
@@ -238,20 +185,20 @@ func TestReadsEveryEdit(t *testing.T) {
 			for _, b := range batches {
 				listPages += (b.Claims + size - 1) / size
 			}
-			shots := rec.captures(orchestrator.EvidenceScreenshot)
-			if len(shots) != listPages || rec.pages != listPages {
-				t.Errorf("%d screenshots and %d pages read, want %d each", len(shots), rec.pages, listPages)
+			shots := rec.Captures(orchestrator.EvidenceScreenshot)
+			if len(shots) != listPages || rec.Pages != listPages {
+				t.Errorf("%d screenshots and %d pages read, want %d each", len(shots), rec.Pages, listPages)
 			}
 			for _, s := range shots {
 				if !bytes.HasPrefix(s.Content, []byte("\x89PNG")) || !strings.Contains(s.URL, "/batches") {
 					t.Errorf("screenshot of %s is not a PNG of a list page", s.URL)
 				}
 			}
-			csvs := rec.captures(orchestrator.EvidenceExport)
+			csvs := rec.Captures(orchestrator.EvidenceExport)
 			if len(csvs) != 1 || csvs[0].MediaType != "text/csv" || !bytes.HasPrefix(csvs[0].Content, []byte("Claim ID,")) {
 				t.Errorf("export evidence: %d captures", len(csvs))
 			}
-			for el, i := range rec.selector {
+			for el, i := range rec.Selector {
 				if i != 0 && el != elListEmpty {
 					t.Errorf("selector %s: candidate %d used, want the first", el, i)
 				}
@@ -278,11 +225,11 @@ func TestOtherLayoutsFileMisses(t *testing.T) {
 	if !errors.As(err, &miss) || miss.Portal != "claim-scrubber" {
 		t.Fatalf("Run = %v, want *bots.SelectorMissError", err)
 	}
-	if len(rec.captures(orchestrator.EvidenceScreenshot)) == 0 {
+	if len(rec.Captures(orchestrator.EvidenceScreenshot)) == 0 {
 		t.Error("no screenshot at the miss")
 	}
-	if len(rec.obs) != 0 {
-		t.Errorf("%d observations despite the miss", len(rec.obs))
+	if len(rec.Obs) != 0 {
+		t.Errorf("%d observations despite the miss", len(rec.Obs))
 	}
 }
 
@@ -393,14 +340,14 @@ func TestCrossCheckWithExport(t *testing.T) {
 	// screen's value wins a disagreement, the export fills what the
 	// screen could not show.
 	checkAgainstTruth(t, rec, fx.portal, flagged)
-	for _, o := range rec.obs {
+	for _, o := range rec.Obs {
 		if w, ok := wantProblems[o.ExternalID]; ok && !reflect.DeepEqual(o.Problems, w) {
 			t.Errorf("edit %s: problems %+v, want %+v", o.ExternalID, o.Problems, w)
 		}
 	}
 	// Export-only edits come last, with the export as their evidence.
-	for _, o := range rec.obs[len(rec.obs)-1-len(vanished.Edits):] {
-		if w := wantProblems[o.ExternalID]; len(w) != 1 || w[0].Problem != problemOnlyInExport || rec.evidence[o.EvidenceID-1].Kind != orchestrator.EvidenceExport {
+	for _, o := range rec.Obs[len(rec.Obs)-1-len(vanished.Edits):] {
+		if w := wantProblems[o.ExternalID]; len(w) != 1 || w[0].Problem != problemOnlyInExport || rec.Evidence[o.EvidenceID-1].Kind != orchestrator.EvidenceExport {
 			t.Errorf("edit %s among the last observations: problems %v", o.ExternalID, o.Problems)
 		}
 	}
@@ -420,7 +367,7 @@ func TestServerErrorsExhaustRetries(t *testing.T) {
 	// (a claim list) the in-page claim fetches do.
 	for _, from := range []int{1, 2} {
 		fx := newFixture(t, portalsim.ScrubberConfig{Claims: 10}, nil)
-		rec := &memRecorder{onPage: func(n int) {
+		rec := &memRecorder{OnPage: func(n int) {
 			if n == from {
 				_ = fx.portal.SetFailRate(1)
 			}
@@ -429,8 +376,8 @@ func TestServerErrorsExhaustRetries(t *testing.T) {
 		if !errors.Is(err, bots.ErrPortalUnavailable) || !strings.Contains(err.Error(), "6 times") {
 			t.Fatalf("failing from page %d: Run = %v, want bots.ErrPortalUnavailable after 6 attempts", from, err)
 		}
-		if len(rec.obs) != 0 {
-			t.Errorf("failing from page %d: %d observations from failed pages", from, len(rec.obs))
+		if len(rec.Obs) != 0 {
+			t.Errorf("failing from page %d: %d observations from failed pages", from, len(rec.Obs))
 		}
 	}
 }
@@ -443,14 +390,14 @@ func TestMaintenance(t *testing.T) {
 		if !errors.Is(err, bots.ErrMaintenance) {
 			t.Fatalf("Run = %v, want bots.ErrMaintenance", err)
 		}
-		shots := rec.captures(orchestrator.EvidenceScreenshot)
+		shots := rec.Captures(orchestrator.EvidenceScreenshot)
 		if len(shots) != 1 || !bytes.HasPrefix(shots[0].Content, []byte("\x89PNG")) {
 			t.Errorf("%d screenshots, want one of the maintenance page", len(shots))
 		}
 	})
 	t.Run("mid-run", func(t *testing.T) {
 		fx := newFixture(t, portalsim.ScrubberConfig{Claims: 10, Layout: portalsim.LayoutV2}, nil)
-		rec := &memRecorder{onPage: func(n int) {
+		rec := &memRecorder{OnPage: func(n int) {
 			if n == 2 {
 				fx.portal.SetMaintenance(true)
 			}
@@ -459,7 +406,7 @@ func TestMaintenance(t *testing.T) {
 		if !errors.Is(err, bots.ErrMaintenance) {
 			t.Fatalf("Run = %v, want bots.ErrMaintenance", err)
 		}
-		if shots := rec.captures(orchestrator.EvidenceScreenshot); len(shots) != 3 {
+		if shots := rec.Captures(orchestrator.EvidenceScreenshot); len(shots) != 3 {
 			t.Errorf("%d screenshots, want 2 list pages and the maintenance page", len(shots))
 		}
 	})
@@ -477,7 +424,7 @@ func TestLoginRejected(t *testing.T) {
 	if strings.Contains(err.Error(), target.Password) {
 		t.Errorf("error %q contains the password", err)
 	}
-	if len(rec.captures(orchestrator.EvidenceScreenshot)) != 1 {
+	if len(rec.Captures(orchestrator.EvidenceScreenshot)) != 1 {
 		t.Error("want one screenshot of the rejected login")
 	}
 }
@@ -557,7 +504,7 @@ func TestSecondFactor(t *testing.T) {
 
 func TestSessionExpiresMidRun(t *testing.T) {
 	fx := newFixture(t, portalsim.ScrubberConfig{Seed: 4, Claims: 12, PageSize: 10}, nil)
-	rec := &memRecorder{onPage: func(n int) {
+	rec := &memRecorder{OnPage: func(n int) {
 		if n == 2 || n == 3 {
 			fx.portal.Auth().ExpireSessions()
 		}
@@ -568,7 +515,7 @@ func TestSessionExpiresMidRun(t *testing.T) {
 	checkAgainstTruth(t, rec, fx.portal, nil)
 
 	// A portal that ends every session keeps sending the bot back.
-	rec = &memRecorder{onPage: func(int) { fx.portal.Auth().ExpireSessions() }}
+	rec = &memRecorder{OnPage: func(int) { fx.portal.Auth().ExpireSessions() }}
 	err := runBot(t, newBot(t, "v1"), fx.target, rec, 0)
 	if !errors.Is(err, bots.ErrSessionLost) {
 		t.Fatalf("Run = %v, want bots.ErrSessionLost", err)
@@ -596,7 +543,7 @@ func TestBrokenExportFlagsEveryEdit(t *testing.T) {
 		flagged[k] = true
 	}
 	checkAgainstTruth(t, rec, fx.portal, flagged)
-	for _, o := range rec.obs {
+	for _, o := range rec.Obs {
 		if !reflect.DeepEqual(o.Problems, []orchestrator.FieldProblem{{Field: "export", Problem: problemExportBroken}}) {
 			t.Errorf("edit %s: problems %v", o.ExternalID, o.Problems)
 		}
@@ -638,12 +585,12 @@ func TestSelectorMissOnClaimPage(t *testing.T) {
 		!reflect.DeepEqual(miss.Tried, []string{"css: .renamed-in-v3", "css: #also-gone"}) {
 		t.Fatalf("Run = %v, want a miss of %s", err, elClaimFieldRows)
 	}
-	shots := rec.captures(orchestrator.EvidenceScreenshot)
+	shots := rec.Captures(orchestrator.EvidenceScreenshot)
 	if last := shots[len(shots)-1]; last.ItemRef == "" || !strings.Contains(last.URL, "/claims/"+last.ItemRef) {
 		t.Errorf("failure screenshot of %s for %q, want the claim page", last.URL, last.ItemRef)
 	}
-	if len(rec.obs) != 0 || rec.selector[elClaimFieldRows] != -1 {
-		t.Errorf("%d observations, selector report %d", len(rec.obs), rec.selector[elClaimFieldRows])
+	if len(rec.Obs) != 0 || rec.Selector[elClaimFieldRows] != -1 {
+		t.Errorf("%d observations, selector report %d", len(rec.Obs), rec.Selector[elClaimFieldRows])
 	}
 }
 
@@ -652,7 +599,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var cancelled time.Time
-	rec := &memRecorder{onPage: func(int) { cancelled = time.Now(); cancel() }}
+	rec := &memRecorder{OnPage: func(int) { cancelled = time.Now(); cancel() }}
 	err := newBot(t, "v1").Run(ctx, session(t, fx.target, 0), rec)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
@@ -660,7 +607,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 	if took := time.Since(cancelled); took > 3*time.Second {
 		t.Errorf("Run returned %s after cancellation", took)
 	}
-	if rec.pages != 1 || len(rec.obs) != 0 {
-		t.Errorf("read %d pages and %d edits after cancelling on the first page", rec.pages, len(rec.obs))
+	if rec.Pages != 1 || len(rec.Obs) != 0 {
+		t.Errorf("read %d pages and %d edits after cancelling on the first page", rec.Pages, len(rec.Obs))
 	}
 }

@@ -27,7 +27,7 @@ import (
 func checkEveryAccountOnce(t *testing.T, rec *memRecorder, truth []portalsim.Account) {
 	t.Helper()
 	byID := map[string]orchestrator.Observation{}
-	for _, o := range rec.obs {
+	for _, o := range rec.Obs {
 		if _, dup := byID[o.ExternalID]; dup {
 			t.Errorf("account %s observed twice", o.ExternalID)
 		}
@@ -58,13 +58,13 @@ func TestReadsLayoutV2WithItsSelectorFile(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	checkEveryAccountOnce(t, rec, fx.portal.Accounts())
-	for _, c := range rec.evidence {
+	for _, c := range rec.Evidence {
 		if c.SelectorVersion != "v2" {
 			t.Fatalf("evidence recorded with selector version %q, want v2", c.SelectorVersion)
 		}
 	}
-	if rec.selector["layout_marker"] != 0 {
-		t.Errorf("layout marker candidate %d", rec.selector["layout_marker"])
+	if rec.Selector["layout_marker"] != 0 {
+		t.Errorf("layout marker candidate %d", rec.Selector["layout_marker"])
 	}
 	// The v1 file alone does not fit v2: the run ends as "selector broken".
 	v1, err := selectors.LoadVersion("coding-worklist", "v1")
@@ -83,7 +83,7 @@ func TestReadsLayoutV2WithItsSelectorFile(t *testing.T) {
 func TestSurvivesFaults(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Seed: 11, Accounts: 45, PageSize: 15, FailRate: 0.2, Latency: 2 * time.Millisecond}, nil)
 	var expired atomic.Int32
-	rec := &memRecorder{onPage: func(n int) {
+	rec := &memRecorder{OnPage: func(n int) {
 		// Expire the session after each of the first two list pages:
 		// the detail fetches of that page find the login form.
 		if n <= 2 && fx.portal.ExpireSessions() > 0 {
@@ -92,7 +92,7 @@ func TestSurvivesFaults(t *testing.T) {
 	}}
 	start := time.Now()
 	err := newBot(t).Run(context.Background(), session(t, fx.target, 0), rec)
-	t.Logf("run with faults took %s: %d observations, %d pages", time.Since(start), len(rec.obs), rec.pages)
+	t.Logf("run with faults took %s: %d observations, %d pages", time.Since(start), len(rec.Obs), rec.Pages)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -109,14 +109,14 @@ func TestMaintenancePage(t *testing.T) {
 		if !errors.Is(err, bots.ErrMaintenance) || !strings.Contains(err.Error(), "maintenance") {
 			t.Fatalf("Run = %v, want bots.ErrMaintenance", err)
 		}
-		shots := rec.captures(orchestrator.EvidenceScreenshot)
+		shots := rec.Captures(orchestrator.EvidenceScreenshot)
 		if len(shots) != 1 || !bytes.HasPrefix(shots[0].Content, []byte("\x89PNG")) {
 			t.Fatalf("%d screenshots of the maintenance page, want 1", len(shots))
 		}
 	})
 	t.Run("mid-run", func(t *testing.T) {
 		fx := newFixture(t, portalsim.Config{Accounts: 40, PageSize: 25}, nil)
-		rec := &memRecorder{onPage: func(n int) {
+		rec := &memRecorder{OnPage: func(n int) {
 			if n == 2 {
 				fx.portal.SetMaintenance(true)
 			}
@@ -125,10 +125,10 @@ func TestMaintenancePage(t *testing.T) {
 		if !errors.Is(err, bots.ErrMaintenance) {
 			t.Fatalf("Run = %v, want bots.ErrMaintenance", err)
 		}
-		if len(rec.obs) != 25 {
-			t.Errorf("observed %d accounts before maintenance, want the first page's 25", len(rec.obs))
+		if len(rec.Obs) != 25 {
+			t.Errorf("observed %d accounts before maintenance, want the first page's 25", len(rec.Obs))
 		}
-		shots := rec.captures(orchestrator.EvidenceScreenshot)
+		shots := rec.Captures(orchestrator.EvidenceScreenshot)
 		if last := shots[len(shots)-1]; last.ItemRef == "" || !strings.Contains(last.URL, "/accounts/") {
 			t.Errorf("last screenshot %q of %s, want the account page that showed maintenance", last.ItemRef, last.URL)
 		}
@@ -149,7 +149,7 @@ func TestBrokenSelectorFileShowsInMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &memRecorder{metrics: m}
+	rec := &memRecorder{OnSelector: m.SelectorUsed}
 	err = newBot(t, broken).Run(context.Background(), session(t, fx.target, 0), rec)
 	var miss *bots.SelectorMissError
 	if !errors.As(err, &miss) || miss.Element != elRowLink || len(miss.Screenshot) == 0 || miss.Evidence == 0 {
@@ -185,8 +185,8 @@ func TestBadDataIsFlaggedNotFatal(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	bad := fx.portal.MalformedAccounts()
-	if len(rec.obs) != 24 || len(bad) != len(kinds) {
-		t.Fatalf("observed %d of 24 accounts, %d malformed", len(rec.obs), len(bad))
+	if len(rec.Obs) != 24 || len(bad) != len(kinds) {
+		t.Fatalf("observed %d of 24 accounts, %d malformed", len(rec.Obs), len(bad))
 	}
 	wantField := map[string]string{
 		portalsim.MalformedMissingFields: "discharge_date",
@@ -196,7 +196,7 @@ func TestBadDataIsFlaggedNotFatal(t *testing.T) {
 		portalsim.MalformedMarkup:        "assigned_coder",
 		portalsim.MalformedExtraColumns:  "hold_reasons",
 	}
-	for _, o := range rec.obs {
+	for _, o := range rec.Obs {
 		kind, isBad := bad[o.ExternalID]
 		if !isBad {
 			if len(o.Problems) > 0 {

@@ -8,79 +8,20 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/bottest"
 	"github.com/docket-rpa/docket/bots/portalsim"
-	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
 )
 
 var portalNow = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
-// memRecorder keeps what a run reports. onPage, if set, runs on each
-// PageRead with the count so far.
-type memRecorder struct {
-	mu       sync.Mutex
-	obs      []orchestrator.Observation
-	evidence []orchestrator.EvidenceCapture
-	pages    int
-	onPage   func(n int)
-	selector map[string]int // element → last candidate index reported
-	metrics  *monitoring.Metrics
-}
-
-func (m *memRecorder) SelectorUsed(portal, element string, index int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.selector == nil {
-		m.selector = map[string]int{}
-	}
-	m.selector[element] = index
-	if m.metrics != nil {
-		m.metrics.SelectorUsed(portal, element, index)
-	}
-}
-
-func (m *memRecorder) Observe(_ context.Context, o orchestrator.Observation) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.obs = append(m.obs, o)
-	return nil
-}
-
-func (m *memRecorder) Capture(_ context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.evidence = append(m.evidence, c)
-	return orchestrator.Evidence{ID: int64(len(m.evidence)), Kind: c.Kind, ItemRef: c.ItemRef}, nil
-}
-
-func (m *memRecorder) PageRead(context.Context) error {
-	m.mu.Lock()
-	m.pages++
-	n, hook := m.pages, m.onPage
-	m.mu.Unlock()
-	if hook != nil {
-		hook(n)
-	}
-	return nil
-}
-
-func (m *memRecorder) captures(kind string) []orchestrator.EvidenceCapture {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []orchestrator.EvidenceCapture
-	for _, c := range m.evidence {
-		if c.Kind == kind {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+// memRecorder keeps what a run reports.
+type memRecorder = bottest.Recorder
 
 type fixture struct {
 	portal *portalsim.CodingWorklist
@@ -148,7 +89,7 @@ func runBot(t *testing.T, b *Bot, target bots.Target, stepTimeout time.Duration)
 	rec := &memRecorder{}
 	start := time.Now()
 	err := b.Run(context.Background(), session(t, target, stepTimeout), rec)
-	t.Logf("run took %s: %d observations, %d pages", time.Since(start), len(rec.obs), rec.pages)
+	t.Logf("run took %s: %d observations, %d pages", time.Since(start), len(rec.Obs), rec.Pages)
 	return rec, err
 }
 
@@ -182,12 +123,12 @@ func TestReadsEveryAccount(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	truth := fx.portal.Accounts()
-	if len(rec.obs) != len(truth) {
-		t.Fatalf("observed %d accounts, portal has %d", len(rec.obs), len(truth))
+	if len(rec.Obs) != len(truth) {
+		t.Fatalf("observed %d accounts, portal has %d", len(rec.Obs), len(truth))
 	}
-	dom := rec.captures(orchestrator.EvidenceDOM)
+	dom := rec.Captures(orchestrator.EvidenceDOM)
 	for i, a := range truth {
-		o := rec.obs[i]
+		o := rec.Obs[i]
 		if o.Portal != "coding-worklist" || o.ExternalID != a.Number || o.Kind != orchestrator.KindCodingHold || o.Queue != orchestrator.QueueCoding {
 			t.Errorf("observation %d: %s/%s %s in %s", i, o.Portal, o.ExternalID, o.Kind, o.Queue)
 		}
@@ -204,17 +145,17 @@ func TestReadsEveryAccount(t *testing.T) {
 	if len(dom) != len(truth) {
 		t.Errorf("%d DOM snapshots for %d accounts", len(dom), len(truth))
 	}
-	for _, o := range rec.obs {
-		c := rec.evidence[o.EvidenceID-1]
+	for _, o := range rec.Obs {
+		c := rec.Evidence[o.EvidenceID-1]
 		if c.Kind != orchestrator.EvidenceDOM || c.ItemRef != o.ExternalID || c.MediaType != "text/html" ||
 			!bytes.Contains(c.Content, []byte(o.ExternalID)) || !strings.HasSuffix(c.URL, "/accounts/"+o.ExternalID) ||
 			c.Bot != Kind || c.SelectorVersion != "v1" {
 			t.Errorf("evidence for %s: %s %s ref %q url %s", o.ExternalID, c.Kind, c.MediaType, c.ItemRef, c.URL)
 		}
 	}
-	shots := rec.captures(orchestrator.EvidenceScreenshot)
-	if len(shots) != 3 || rec.pages != 3 {
-		t.Fatalf("%d screenshots and %d pages read, want 3 each", len(shots), rec.pages)
+	shots := rec.Captures(orchestrator.EvidenceScreenshot)
+	if len(shots) != 3 || rec.Pages != 3 {
+		t.Fatalf("%d screenshots and %d pages read, want 3 each", len(shots), rec.Pages)
 	}
 	for i, c := range shots {
 		if c.MediaType != "image/png" || !bytes.HasPrefix(c.Content, []byte("\x89PNG")) || c.ItemRef != "" ||
@@ -228,11 +169,11 @@ func TestReadsEveryAccount(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second Run: %v", err)
 	}
-	if len(rec2.obs) != len(rec.obs) {
-		t.Fatalf("second run observed %d, first %d", len(rec2.obs), len(rec.obs))
+	if len(rec2.Obs) != len(rec.Obs) {
+		t.Fatalf("second run observed %d, first %d", len(rec2.Obs), len(rec.Obs))
 	}
-	for i := range rec.obs {
-		a, b := rec.obs[i], rec2.obs[i]
+	for i := range rec.Obs {
+		a, b := rec.Obs[i], rec2.Obs[i]
 		a.EvidenceID, b.EvidenceID = 0, 0
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("observation %d differs between runs", i)
@@ -283,18 +224,18 @@ func TestSelectorMiss(t *testing.T) {
 				!reflect.DeepEqual(miss.Tried, []string{"css: .renamed-in-v2", "css: #also-gone"}) {
 				t.Errorf("miss = %+v", miss)
 			}
-			shots := rec.captures(orchestrator.EvidenceScreenshot)
-			if len(shots) == 0 || miss.Evidence != int64(len(rec.evidence)) || !bytes.HasPrefix(miss.Screenshot, []byte("\x89PNG")) {
+			shots := rec.Captures(orchestrator.EvidenceScreenshot)
+			if len(shots) == 0 || miss.Evidence != int64(len(rec.Evidence)) || !bytes.HasPrefix(miss.Screenshot, []byte("\x89PNG")) {
 				t.Errorf("the miss carries evidence %d and %d bytes; %d screenshots", miss.Evidence, len(miss.Screenshot), len(shots))
 			}
 			if !strings.Contains(err.Error(), "selector broken") {
 				t.Errorf("error %q does not say the selector broke", err)
 			}
-			if got, ok := rec.selector[tc.element]; !ok || got != -1 {
+			if got, ok := rec.Selector[tc.element]; !ok || got != -1 {
 				t.Errorf("selector use for %s = %d, %v; want -1", tc.element, got, ok)
 			}
-			if len(rec.obs) != 0 {
-				t.Errorf("%d observations despite the miss", len(rec.obs))
+			if len(rec.Obs) != 0 {
+				t.Errorf("%d observations despite the miss", len(rec.Obs))
 			}
 		})
 	}
@@ -307,19 +248,19 @@ func TestPortalUnavailable(t *testing.T) {
 		if !errors.Is(err, bots.ErrPortalUnavailable) || !strings.Contains(err.Error(), "HTTP 5") {
 			t.Fatalf("Run = %v, want ErrPortalUnavailable with HTTP 5xx", err)
 		}
-		if len(rec.captures(orchestrator.EvidenceScreenshot)) != 1 {
+		if len(rec.Captures(orchestrator.EvidenceScreenshot)) != 1 {
 			t.Error("want one screenshot of the failure")
 		}
 	})
 	t.Run("mid-run", func(t *testing.T) {
 		fx := newFixture(t, portalsim.Config{Accounts: 20}, nil)
-		rec := &memRecorder{onPage: func(int) { _ = fx.portal.SetFailRate(1) }}
+		rec := &memRecorder{OnPage: func(int) { _ = fx.portal.SetFailRate(1) }}
 		err := newBot(t).Run(context.Background(), session(t, fx.target, 0), rec)
 		if !errors.Is(err, bots.ErrPortalUnavailable) {
 			t.Fatalf("Run = %v, want ErrPortalUnavailable", err)
 		}
-		if len(rec.obs) != 0 {
-			t.Errorf("%d observations from 5xx pages", len(rec.obs))
+		if len(rec.Obs) != 0 {
+			t.Errorf("%d observations from 5xx pages", len(rec.Obs))
 		}
 	})
 }
@@ -343,7 +284,7 @@ func TestLoginRejected(t *testing.T) {
 					t.Errorf("error %q contains a credential", err)
 				}
 			}
-			if len(rec.captures(orchestrator.EvidenceScreenshot)) != 1 {
+			if len(rec.Captures(orchestrator.EvidenceScreenshot)) != 1 {
 				t.Error("want one screenshot of the rejected login")
 			}
 		})
@@ -355,7 +296,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var cancelled time.Time
-	rec := &memRecorder{onPage: func(int) { cancelled = time.Now(); cancel() }}
+	rec := &memRecorder{OnPage: func(int) { cancelled = time.Now(); cancel() }}
 	err := newBot(t).Run(ctx, session(t, fx.target, 0), rec)
 	took := time.Since(cancelled)
 	if !errors.Is(err, context.Canceled) {
@@ -364,8 +305,8 @@ func TestCancelStopsPromptly(t *testing.T) {
 	if took > 3*time.Second {
 		t.Errorf("Run returned %s after cancellation", took)
 	}
-	if rec.pages != 1 {
-		t.Errorf("read %d pages after cancelling on the first", rec.pages)
+	if rec.Pages != 1 {
+		t.Errorf("read %d pages after cancelling on the first", rec.Pages)
 	}
 }
 

@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/bottest"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
@@ -20,20 +20,8 @@ import (
 
 var portalNow = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
-type memRecorder struct {
-	mu       sync.Mutex
-	evidence []orchestrator.EvidenceCapture
-}
-
-func (m *memRecorder) Observe(context.Context, orchestrator.Observation) error { return nil }
-func (m *memRecorder) PageRead(context.Context) error                          { return nil }
-func (m *memRecorder) SelectorUsed(string, string, int)                        {}
-func (m *memRecorder) Capture(_ context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.evidence = append(m.evidence, c)
-	return orchestrator.Evidence{ID: int64(len(m.evidence)), Kind: c.Kind, ItemRef: c.ItemRef}, nil
-}
+// memRecorder keeps what a run reports.
+type memRecorder = bottest.Recorder
 
 type fixture struct {
 	portal *portalsim.CodingWorklist
@@ -107,23 +95,23 @@ func TestRunTwiceChangesOnce(t *testing.T) {
 				if err != nil || res.Outcome != OutcomeActed {
 					t.Fatalf("first run = %+v, %v; want acted", res, err)
 				}
-				if len(rec.evidence) != 2 {
-					t.Fatalf("first run kept %d captures, want before and after", len(rec.evidence))
+				if len(rec.Evidence) != 2 {
+					t.Fatalf("first run kept %d captures, want before and after", len(rec.Evidence))
 				}
 				for i, purpose := range []string{orchestrator.PurposeBefore, orchestrator.PurposeAfter} {
-					c := rec.evidence[i]
+					c := rec.Evidence[i]
 					if c.Purpose != purpose || c.Kind != orchestrator.EvidenceScreenshot || c.ItemRef != acct.Number ||
 						!bytes.HasPrefix(c.Content, []byte("\x89PNG")) || c.Bot != Kind || c.SelectorVersion != layout ||
 						!strings.Contains(c.URL, "/accounts/"+acct.Number) {
 						t.Errorf("capture %d: %s %s ref %q version %q url %s", i, c.Purpose, c.Kind, c.ItemRef, c.SelectorVersion, c.URL)
 					}
 				}
-				if res.Before != 1 || res.After != 2 || bytes.Equal(rec.evidence[0].Content, rec.evidence[1].Content) {
+				if res.Before != 1 || res.After != 2 || bytes.Equal(rec.Evidence[0].Content, rec.Evidence[1].Content) {
 					t.Errorf("result evidence %d/%d, or before and after look the same", res.Before, res.After)
 				}
 				res2, rec2, err := runOnce(t, b, fx.target, req)
-				if err != nil || res2.Outcome != OutcomeAlreadyDone || res2.After != 0 || len(rec2.evidence) != 1 {
-					t.Fatalf("second run = %+v, %v with %d captures; want already_done with a before screenshot", res2, err, len(rec2.evidence))
+				if err != nil || res2.Outcome != OutcomeAlreadyDone || res2.After != 0 || len(rec2.Evidence) != 1 {
+					t.Fatalf("second run = %+v, %v with %d captures; want already_done with a before screenshot", res2, err, len(rec2.Evidence))
 				}
 				n := 0
 				for _, a := range fx.portal.Actions() {
@@ -190,8 +178,8 @@ func TestMaintenance(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Accounts: 5, Maintenance: true}, nil)
 	req := Request{Account: "1", Action: ActionRoute, Params: map[string]string{"queue": portalsim.QueueCDI}}
 	_, rec, err := runOnce(t, newBot(t), fx.target, req)
-	if !errors.Is(err, bots.ErrMaintenance) || len(rec.evidence) != 1 || rec.evidence[0].Purpose != orchestrator.PurposeFailure {
-		t.Fatalf("run = %v with %d captures, want ErrMaintenance and a failure screenshot", err, len(rec.evidence))
+	if !errors.Is(err, bots.ErrMaintenance) || len(rec.Evidence) != 1 || rec.Evidence[0].Purpose != orchestrator.PurposeFailure {
+		t.Fatalf("run = %v with %d captures, want ErrMaintenance and a failure screenshot", err, len(rec.Evidence))
 	}
 }
 
