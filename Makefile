@@ -13,8 +13,8 @@ all: build
 deps: ## Chromium, fonts and tini from Debian when missing
 	@./.ci/deps
 
-test-deps: ## deps, plus Debian's prometheus (ships promtool) for the monitoring checks
-	@DOCKET_WITH_PROMETHEUS=1 ./.ci/deps
+test-deps: ## deps, plus promtool, Redis and PostgreSQL binaries the tests start themselves
+	@DOCKET_TEST_DEPS=1 ./.ci/deps
 
 services: ## Redis and PostgreSQL for the tests, started when not running
 	@./.ci/services
@@ -29,8 +29,10 @@ vet:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-test: test-deps services vet ## the whole suite, race detector on
-	$(GO) test -race -count=1 -timeout 40m ./...
+test: test-deps services vet ## the whole suite, race detector on; then the scale test's figures
+	@mkdir -p bin && rm -f bin/scale-report.txt
+	DOCKET_TEST_SCALE_REPORT=$(CURDIR)/bin/scale-report.txt $(GO) test -race -count=1 -timeout 40m ./...
+	@cat bin/scale-report.txt
 
 bench: deps services ## benchmarks; figures go in the README
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bots/benchmark/

@@ -24,6 +24,10 @@ type Recorder interface {
 	Observe(ctx context.Context, obs orchestrator.Observation) error
 	// Capture stores an artefact (a screenshot) as evidence.
 	Capture(ctx context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error)
+	// KeepsScreenshot reports whether a screenshot taken for purpose
+	// (orchestrator.PurposeRead, ...) would be kept by the bot's evidence
+	// policy; bots skip the routine screenshots the policy drops.
+	KeepsScreenshot(purpose string) bool
 	// PageRead counts one portal page read.
 	PageRead(ctx context.Context) error
 	// SelectorUsed reports which candidate of a selector element matched

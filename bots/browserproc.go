@@ -176,7 +176,9 @@ func (b *browserProc) alive(ctx context.Context) error {
 // returned func disposes of the context, which closes its page and drops
 // its cookies and storage.
 func (b *browserProc) newContextPage(ctx context.Context) (*rod.Page, func() error, error) {
-	inc, err := b.browser.Context(ctx).Incognito()
+	// The context's browser handle outlives ctx (the page may be parked
+	// and serve a later run): it must not keep ctx's cancellation.
+	inc, err := b.browser.Context(context.WithoutCancel(ctx)).Incognito()
 	if err != nil {
 		return nil, nil, fmt.Errorf("bots: new browser context: %w", err)
 	}

@@ -43,6 +43,8 @@ type Pool struct {
 	idle       chan struct{} // closed while inUse == 0
 	restarts   int64
 	served     int64
+	reused     int64
+	parked     []parked // see park.go
 }
 
 // PoolStats is a snapshot for metrics and health checks.
@@ -52,6 +54,8 @@ type PoolStats struct {
 	Restarts   int64 // relaunches after a crash or for recycling
 	Served     int64 // sessions handed out since Start
 	BrowserPID int   // chromium's pid, 0 when not running
+	Reused     int64 // sessions handed out still signed in from an earlier run (Session.Keep)
+	Parked     int   // sessions kept for the next run of their target
 }
 
 // NewPool validates cfg and applies defaults. It launches nothing; see Start.
@@ -181,10 +185,14 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 			freeSlot()
 			return nil, err
 		}
-		page, dispose, err := br.newContextPage(ctx)
-		if err == nil {
-			if err = applyTarget(page, t); err != nil {
-				_ = dispose()
+		key := sessionKey(t)
+		page, dispose, reused := p.unpark(br, key)
+		if !reused {
+			page, dispose, err = br.newContextPage(ctx)
+			if err == nil {
+				if err = applyTarget(page, t); err != nil {
+					_ = dispose()
+				}
 			}
 		}
 		if err != nil {
@@ -195,17 +203,26 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 			freeSlot()
 			return nil, err
 		}
+		if reused {
+			p.mu.Lock()
+			p.reused++
+			p.mu.Unlock()
+		}
 		var once sync.Once
-		release := func() error {
+		end := func(keep bool) error {
 			var err error
 			once.Do(func() {
-				err = dispose()
+				if !keep || !p.park(br, key, page, dispose) {
+					err = dispose()
+				}
 				p.done()
 				freeSlot()
 			})
 			return err
 		}
-		return NewSession(t, page, p.cfg.StepTimeout, release), nil
+		s := NewSession(t, page, p.cfg.StepTimeout, func() error { return end(false) })
+		s.keep = func() error { return end(true) }
+		return s, nil
 	}
 }
 
@@ -281,6 +298,7 @@ func (p *Pool) acquire(ctx context.Context) (*browserProc, error) {
 // replace closes old (if any) and launches a new browser. The caller
 // holds the gate.
 func (p *Pool) replace(ctx context.Context, old *browserProc, reason string) error {
+	p.dropParked()
 	if old != nil {
 		if err := old.close(); err != nil {
 			p.log.Error("closing chromium", zap.Error(err))
@@ -335,6 +353,7 @@ func (p *Pool) Stop() {
 		// A launch in progress finishes (bounded by LaunchTimeout) first.
 		p.gate <- struct{}{}
 		defer p.unlockGate()
+		p.dropParked()
 		p.mu.Lock()
 		br, dir, own := p.br, p.dataDir, p.ownDataDir
 		p.br, p.started = nil, false
@@ -354,7 +373,8 @@ func (p *Pool) Stop() {
 func (p *Pool) Stats() PoolStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := PoolStats{InUse: p.inUse, Capacity: p.cfg.Contexts, Restarts: p.restarts, Served: p.served}
+	s := PoolStats{InUse: p.inUse, Capacity: p.cfg.Contexts, Restarts: p.restarts, Served: p.served,
+		Reused: p.reused, Parked: len(p.parked)}
 	if p.br != nil {
 		s.BrowserPID = p.br.pid
 	}

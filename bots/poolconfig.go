@@ -14,6 +14,7 @@ const (
 	RecycleAfterDefault  = 50
 	LaunchTimeoutDefault = 30 * time.Second
 	StopGraceDefault     = 5 * time.Second
+	KeepIdleDefault      = 2 * time.Minute
 	// UserAgentDefault identifies the bot honestly; a portal that insists
 	// on a browser-looking agent gets one through PoolConfig.UserAgent.
 	UserAgentDefault = "Mozilla/5.0 (X11; Linux x86_64) DocketBot/1.0"
@@ -35,6 +36,10 @@ type PoolConfig struct {
 	// StopGrace is how long Stop waits for open sessions before closing
 	// the browser under them (default 5s).
 	StopGrace time.Duration
+	// KeepIdle is how long a session handed back with Session.Keep waits
+	// for the next run of its target before it is disposed of (default
+	// 2m); negative turns keeping off, so every run signs in afresh.
+	KeepIdle time.Duration
 	// DataDir holds the browsers' user-data-dirs. Default: a fresh
 	// directory under os.TempDir(), removed by Stop. A configured DataDir
 	// is kept; only the per-browser directories inside it are removed.
@@ -112,6 +117,9 @@ func (c PoolConfig) withDefaults() (PoolConfig, error) {
 	}
 	if c.StopGrace == 0 {
 		c.StopGrace = StopGraceDefault
+	}
+	if c.KeepIdle == 0 {
+		c.KeepIdle = KeepIdleDefault
 	}
 	if c.UserAgent == "" {
 		c.UserAgent = UserAgentDefault

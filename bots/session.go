@@ -22,6 +22,7 @@ type Session struct {
 
 	page    *rod.Page
 	release func() error
+	keep    func() error // set by Pool: park the session for the next run
 }
 
 // NewSession wraps a page; release is called once by Close.
@@ -71,6 +72,17 @@ func (s *Session) URL(ctx context.Context) (string, error) {
 		return nil
 	})
 	return u, err
+}
+
+// Keep ends the run's use of the session like Close, but lets the pool
+// hand it, still signed in, to the next run of the same target. Call it
+// only after a run that ended well; a session the pool cannot keep is
+// closed.
+func (s *Session) Keep() error {
+	if s.keep == nil {
+		return s.Close()
+	}
+	return s.keep()
 }
 
 // Close releases the session's browser context. It is safe to call twice.

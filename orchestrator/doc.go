@@ -17,10 +17,12 @@
 // Queues (QueueConfig) carry an SLAPolicy counted on a business Calendar,
 // members, an assignment strategy and resolution outcomes. TaskService
 // opens HumanTasks from routing decisions, and claims, assigns, escalates,
-// resolves and comments on them; a lost race is a *TaskConflictError
-// ("cannot claim task 42: it was claimed by alice at 10:02 UTC …"). Its
-// SweepSLA turns tasks at risk, breached, or up their escalation ladder.
-// A resolution may enqueue a write-back run through a WriteBacker.
+// resolves and comments on them against the version the person saw; a
+// lost race or a stale page is a *TaskConflictError ("cannot claim task
+// 42: it was claimed by alice at 10:02 UTC …"). Each step a person takes
+// lands in the item's history and the audit log in one write. Its SweepSLA
+// turns tasks at risk, breached, or up their escalation ladder. A
+// resolution may enqueue a write-back run through a WriteBacker.
 //
 // # Routing
 //

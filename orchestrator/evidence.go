@@ -53,6 +53,14 @@ const (
 	EvidenceExceptions = "exceptions"
 )
 
+// KeepsScreenshot reports whether a bot whose evidence policy is policy
+// keeps a screenshot captured for purpose: "exceptions" drops the routine
+// screenshots of pages read; failures and before/after shots are always
+// kept.
+func KeepsScreenshot(policy, purpose string) bool {
+	return policy != EvidenceExceptions || (purpose != "" && purpose != PurposeRead)
+}
+
 // EvidenceCapture is a captured artefact before it is stored.
 type EvidenceCapture struct {
 	Purpose         string // PurposeRead when empty

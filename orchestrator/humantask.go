@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -66,6 +67,11 @@ type HumanTask struct {
 	// WriteBackRunID is the run a resolution enqueued to act on the portal;
 	// its result and evidence are the run's.
 	WriteBackRunID string
+	// Payer is the item's payer (ItemPayer of its data), kept in step with
+	// the item's data by the store so the inbox filters on it in SQL.
+	Payer string
+	// UpdatedBy is the actor of the last change ("" until the first).
+	UpdatedBy string
 }
 
 // TaskFilter narrows a list of human tasks. Zero fields match everything.
@@ -78,6 +84,18 @@ type TaskFilter struct {
 	Assignee string
 	Priority Priority
 	SLAState SLAState
+	// SLAAt, when set, makes SLAState match open tasks by their state as
+	// of that time (SLAStateAt of AtRiskAt and DueAt) rather than the state
+	// the last sweep stored; completed tasks keep their stored state.
+	SLAAt time.Time
+	// Reason keeps tasks opened for this reason (exact).
+	Reason string
+	// Payer keeps tasks whose item's payer contains it, ignoring case as
+	// strings.ToLower does (Unicode); every character is literal.
+	Payer string
+	// CreatedUntil keeps tasks created at or before it (the inbox's age
+	// filter: at least N days old).
+	CreatedUntil time.Time
 	// Open keeps tasks that are not completed (ignored when Status is set).
 	Open bool
 	// Search keeps tasks whose item reference (ItemRef) or external id
@@ -103,6 +121,7 @@ const (
 	TaskSortOldest   TaskSort = ""         // by ID, oldest first
 	TaskSortPriority TaskSort = "priority" // highest priority, then earliest due, then ID
 	TaskSortDue      TaskSort = "due"      // earliest due first (no deadline last), then ID
+	TaskSortNewest   TaskSort = "newest"   // by ID, newest first
 )
 
 // TaskUpdate is one change of a human task, computed by TaskService and
@@ -115,7 +134,12 @@ type TaskUpdate struct {
 	Actor  string // "user:<name>", "run:<id>" or ActorSystem
 	Action string // audit action, e.g. "task.claimed"
 	Detail string // audit detail: why (never PHI)
-	At     time.Time
+	// History is the reason of the entry the change appends to the item's
+	// history (action Action, actor Actor); "" appends none. People's steps
+	// have one; the SLA clock's moves and automatic assignment are task
+	// bookkeeping and stay in the audit log.
+	History string
+	At      time.Time
 }
 
 // TaskComment is a note on a task, kept forever.
@@ -132,22 +156,44 @@ type TaskComment struct {
 type TaskConflictError struct {
 	TaskID int64
 	Status TaskStatus
-	By     string // user the task now belongs to, or who resolved it
-	At     time.Time
-	Action string // what the caller tried, e.g. "claim"
+	// By is who holds the task now, or who resolved it; "" when nobody
+	// holds it (see ChangedBy).
+	By string
+	// AssignedBy is the actor who gave the task to By, when that was
+	// someone else (a supervisor, or the system).
+	AssignedBy string
+	// ChangedBy is the actor of the last change when nobody holds the task
+	// ("" when unknown).
+	ChangedBy string
+	At        time.Time
+	Action    string // what the caller tried, e.g. "claim"
 }
 
 func (e *TaskConflictError) Error() string {
 	at := e.At.UTC().Format("15:04 MST on 2006-01-02")
+	head := fmt.Sprintf("cannot %s task %d: it was", e.Action, e.TaskID)
 	switch {
 	case e.Status == TaskCompleted && e.By != "":
-		return fmt.Sprintf("cannot %s task %d: it was resolved by %s at %s", e.Action, e.TaskID, e.By, at)
+		return fmt.Sprintf("%s resolved by %s at %s", head, e.By, at)
 	case e.Status == TaskCompleted:
-		return fmt.Sprintf("cannot %s task %d: it was resolved at %s", e.Action, e.TaskID, at)
+		return fmt.Sprintf("%s resolved at %s", head, at)
+	case e.By != "" && e.AssignedBy != "" && e.AssignedBy != UserActor(e.By):
+		return fmt.Sprintf("%s assigned to %s by %s at %s", head, e.By, actorLabel(e.AssignedBy), at)
 	case e.By != "":
-		return fmt.Sprintf("cannot %s task %d: it was claimed by %s at %s", e.Action, e.TaskID, e.By, at)
+		return fmt.Sprintf("%s claimed by %s at %s", head, e.By, at)
+	case e.ChangedBy != "":
+		return fmt.Sprintf("%s changed by %s at %s (now %s); reload and try again", head, actorLabel(e.ChangedBy), at, e.Status)
 	}
 	return fmt.Sprintf("cannot %s task %d: it changed at %s (now %s); reload and try again", e.Action, e.TaskID, at, e.Status)
+}
+
+// actorLabel names an actor for people: a user by name, anything else
+// (the system, a run) as it is.
+func actorLabel(actor string) string {
+	if strings.HasPrefix(actor, "user:") {
+		return ActorName(actor)
+	}
+	return actor
 }
 
 // Is makes a TaskConflictError match ErrConflict.

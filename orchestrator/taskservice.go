@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -153,18 +154,18 @@ func (s *TaskService) nextEscalation(q QueueConfig, start time.Time, level int) 
 	return s.queues.Calendar.AddBusinessDays(start, q.SLA.Escalation[level].AfterDays).UTC()
 }
 
-// Claim gives an unassigned or escalated task to user. Claiming a task one
-// already holds is harmless; a task someone else holds or resolved gives a
-// *TaskConflictError ("task 42 was claimed by alice at 10:02"). expect is
-// only informative here: a task that is still free may be claimed even if
-// a sweep touched it since the caller read it, and of two simultaneous
-// claims exactly one wins.
+// Claim gives an unassigned or escalated task to user. expect is the
+// version the person saw (the page's hidden field, the API's version; 0
+// means the current one): a task that changed since gives a
+// *TaskConflictError, and one someone else holds or resolved says who and
+// when ("cannot claim task 42: it was claimed by alice at 10:02 UTC …"). Of
+// two simultaneous claims exactly one wins. Claiming a task one already
+// holds is harmless, whatever version one saw.
 func (s *TaskService) Claim(ctx context.Context, id, expect int64, user string) (HumanTask, error) {
 	if user == "" {
 		return HumanTask{}, fmt.Errorf("orchestrator: claim task %d: %w: no user", id, ErrInvalid)
 	}
-	_ = expect
-	return s.change(ctx, "claim", id, 0, UserActor(user), func(now time.Time, t *HumanTask) (string, string, error) {
+	return s.change(ctx, "claim", id, expect, UserActor(user), func(now time.Time, t *HumanTask) (string, string, error) {
 		if t.Assignee == user && t.Status == TaskAssigned {
 			return "", "", errUnchanged
 		}
@@ -436,17 +437,17 @@ func (s *TaskService) Comment(ctx context.Context, id int64, user, body string) 
 // errUnchanged tells change there is nothing to write.
 var errUnchanged = errors.New("unchanged")
 
-// change reads the task, checks expect, lets fn edit it and name the audit
-// action and detail, and writes it. A lost race becomes a
-// *TaskConflictError built from the task as it now is.
+// change reads the task, lets fn edit it and name the audit action and
+// detail, checks expect, and writes it with the item history entry of a
+// person's step. A step that is already so (fn says errUnchanged) succeeds
+// without a write whatever version the caller saw, so a retried request
+// records nothing twice. A lost race becomes a *TaskConflictError built
+// from the task as it now is.
 func (s *TaskService) change(ctx context.Context, verb string, id, expect int64, actor string,
 	fn func(now time.Time, t *HumanTask) (action, detail string, err error)) (HumanTask, error) {
 	t, err := s.store.Task(ctx, id)
 	if err != nil {
 		return HumanTask{}, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
-	}
-	if expect != 0 && t.Version != expect {
-		return t, s.conflict(verb, t)
 	}
 	now := s.now().UTC()
 	next := t
@@ -461,8 +462,12 @@ func (s *TaskService) change(ctx context.Context, verb string, id, expect int64,
 		}
 		return t, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
 	}
+	if expect != 0 && t.Version != expect {
+		return t, s.conflict(verb, t)
+	}
 	next.UpdatedAt = now
-	out, err := s.store.UpdateTask(ctx, TaskUpdate{Task: next, Actor: actor, Action: action, Detail: detail, At: now})
+	out, err := s.store.UpdateTask(ctx, TaskUpdate{Task: next, Actor: actor, Action: action, Detail: detail,
+		History: historyReason(actor, id, action, detail), At: now})
 	if errors.Is(err, ErrConflict) {
 		cur, rerr := s.store.Task(ctx, id)
 		if rerr != nil {
@@ -476,14 +481,32 @@ func (s *TaskService) change(ctx context.Context, verb string, id, expect int64,
 	return out, nil
 }
 
-// conflict describes the task as it now is to the loser of a race.
+// historyReason is the item history reason of a person's step on task id,
+// e.g. "task 42 resolved (outcome code_corrected)"; "" for the system's.
+// It carries the audit detail, never a note or a comment's text.
+func historyReason(actor string, id int64, action, detail string) string {
+	if !strings.HasPrefix(actor, "user:") {
+		return ""
+	}
+	verb := strings.TrimPrefix(action, "task.")
+	reason := fmt.Sprintf("task %d %s", id, verb)
+	if detail != "" && detail != verb {
+		reason += " (" + detail + ")"
+	}
+	return reason
+}
+
+// conflict describes the task as it now is to the loser of a race: who
+// resolved or holds it, or who changed it last.
 func (s *TaskService) conflict(verb string, t HumanTask) error {
 	e := &TaskConflictError{TaskID: t.ID, Status: t.Status, Action: verb, At: t.UpdatedAt}
 	switch {
 	case t.Status == TaskCompleted:
 		e.By, e.At = t.CompletedBy, t.CompletedAt
 	case t.Assignee != "":
-		e.By, e.At = t.Assignee, t.AssignedAt
+		e.By, e.AssignedBy, e.At = t.Assignee, t.AssignedBy, t.AssignedAt
+	default:
+		e.ChangedBy = t.UpdatedBy
 	}
 	return e
 }

@@ -31,9 +31,15 @@ type WorkStore interface {
 	// Task returns one human task.
 	Task(ctx context.Context, id int64) (HumanTask, error)
 	// UpdateTask writes u.Task if the stored task is still at
-	// u.Task.Version, bumps the version and appends the audit entry (on
-	// AuditSubjectTask) in one transaction. Stale version: ErrConflict.
+	// u.Task.Version, bumps the version, records u.Actor as UpdatedBy and
+	// appends the audit entry (on AuditSubjectTask) and, when u.History is
+	// set and the task is about an item, the item's history entry, in one
+	// transaction. Stale version: ErrConflict.
 	UpdateTask(ctx context.Context, u TaskUpdate) (HumanTask, error)
+	// CountTasks counts the tasks f matches, ignoring its sort and page,
+	// stopping at upTo (0: count all): a page needs to know whether there
+	// are "more than upTo", not how many more.
+	CountTasks(ctx context.Context, f TaskFilter, upTo int) (int, error)
 	// CountOpenTasks counts open tasks by assignee within a queue ("" for
 	// the unassigned), for least-loaded assignment.
 	CountOpenTasks(ctx context.Context, queue string) (map[string]int, error)
@@ -43,7 +49,8 @@ type WorkStore interface {
 	// NextInTurn advances the named counter and returns its new value (1,
 	// 2, …), atomically: round-robin assignment across processes.
 	NextInTurn(ctx context.Context, name string) (int64, error)
-	// AddComment stores a comment and its audit entry (not its body).
+	// AddComment stores a comment and its audit entry and, for a task
+	// about an item, the item's history entry (neither holds the body).
 	AddComment(ctx context.Context, c TaskComment) (TaskComment, error)
 	// Comments lists a task's comments, oldest first.
 	Comments(ctx context.Context, taskID int64) ([]TaskComment, error)

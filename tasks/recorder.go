@@ -70,8 +70,7 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 // before/after shots and DOM snapshots always are). A dropped capture
 // returns a zero Evidence.
 func (r *recorder) Capture(ctx context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
-	if r.policy == orchestrator.EvidenceExceptions && c.Kind == orchestrator.EvidenceScreenshot &&
-		(c.Purpose == "" || c.Purpose == orchestrator.PurposeRead) {
+	if c.Kind == orchestrator.EvidenceScreenshot && !r.KeepsScreenshot(c.Purpose) {
 		return orchestrator.Evidence{}, nil
 	}
 	c.Bot = r.run.Bot
@@ -92,6 +91,12 @@ func (r *recorder) Capture(ctx context.Context, c orchestrator.EvidenceCapture) 
 		r.metrics.Screenshots.WithLabelValues(r.run.Bot).Inc()
 	}
 	return e, nil
+}
+
+// KeepsScreenshot reports whether the bot's evidence policy keeps a
+// screenshot taken for purpose, so a bot can skip taking one it would drop.
+func (r *recorder) KeepsScreenshot(purpose string) bool {
+	return orchestrator.KeepsScreenshot(r.policy, purpose)
 }
 
 func (r *recorder) PageRead(ctx context.Context) error {

@@ -127,7 +127,7 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 	runErr := r.attempt(ctx, bot, rec)
 	// Final writes must land even when the attempt's deadline has passed.
 	final := context.WithoutCancel(ctx)
-	if err := rec.flush(final); err != nil {
+	if err := persist(final, rec.flush); err != nil {
 		log.Error("final progress not saved", zap.Error(err))
 	}
 	elapsed := r.cfg.Now().Sub(start)
@@ -162,29 +162,78 @@ func (r *Runner) attempt(ctx context.Context, bot orchestrator.Bot, rec *recorde
 	if err != nil {
 		return fmt.Errorf("%w: %w", errBrowserSession, err)
 	}
-	defer sess.Close()
+	// A run that ended well leaves its portal session signed in for the
+	// next run of the same target; any other end discards it.
+	ok := false
+	defer func() {
+		if ok {
+			_ = sess.Keep()
+		} else {
+			_ = sess.Close()
+		}
+	}()
 	r.cfg.Metrics.StepDone(bot.Name, monitoring.StepSession, rec.run.ID, r.cfg.Now().Sub(began))
 	rec.startPageClock()
-	return impl.Run(ctx, sess, rec)
+	err = impl.Run(ctx, sess, rec)
+	ok = err == nil
+	return err
 }
 
 // finish records the attempt's end in the run row and the audit log.
 func (r *Runner) finish(ctx context.Context, log *zap.Logger, run orchestrator.Run, status orchestrator.RunStatus, msg string) {
 	now := r.cfg.Now().UTC()
-	if err := r.cfg.Store.FinishAttempt(ctx, run.ID, status, msg, now); err != nil && !errors.Is(err, orchestrator.ErrNotFound) {
+	if err := persist(ctx, func(ctx context.Context) error {
+		return r.cfg.Store.FinishAttempt(ctx, run.ID, status, msg, now)
+	}); err != nil && !errors.Is(err, orchestrator.ErrNotFound) {
 		log.Error("run end not saved", zap.Error(err))
 	}
-	if _, err := r.cfg.Store.AppendAudit(ctx, orchestrator.AuditEntry{
-		At: now, Actor: orchestrator.RunActor(run.ID), Action: "run." + string(status), Subject: "bot:" + run.Bot,
-		Detail: fmt.Sprintf("attempt %d on %s", run.Attempts, r.cfg.Worker),
+	if err := persist(ctx, func(ctx context.Context) error {
+		_, err := r.cfg.Store.AppendAudit(ctx, orchestrator.AuditEntry{
+			At: now, Actor: orchestrator.RunActor(run.ID), Action: "run." + string(status), Subject: "bot:" + run.Bot,
+			Detail: fmt.Sprintf("attempt %d on %s", run.Attempts, r.cfg.Worker),
+		})
+		return err
 	}); err != nil {
 		log.Error("audit entry not saved", zap.Error(err))
 	}
 	if status == orchestrator.RunFailed && r.cfg.Routing != nil {
 		run.Status, run.Error = status, msg
-		if err := r.cfg.Routing.RunFailed(ctx, run, r.cfg.Bots[run.Bot]); err != nil {
+		// Opening the task is idempotent: one open task per rule and bot.
+		if err := persist(ctx, func(ctx context.Context) error {
+			return r.cfg.Routing.RunFailed(ctx, run, r.cfg.Bots[run.Bot])
+		}); err != nil {
 			log.Error("failed run not routed", zap.Error(err))
 		}
+	}
+}
+
+// finalWriteWindow is how long an attempt's closing writes (progress,
+// status, audit entry, failure routing) are retried while the store fails.
+// A database restart or failover takes seconds; without the retries the
+// attempt that a restart broke would leave its run "running" until the
+// next attempt, and after the last attempt for good, with no audit entry
+// and no task for the automation team.
+const finalWriteWindow = 30 * time.Second
+
+// persist runs write until it succeeds, fails in a way no retry changes
+// (not found, conflict, invalid) or finalWriteWindow has passed.
+func persist(ctx context.Context, write func(context.Context) error) error {
+	deadline := time.Now().Add(finalWriteWindow)
+	wait := 100 * time.Millisecond
+	for {
+		err := write(ctx)
+		if err == nil || errors.Is(err, orchestrator.ErrNotFound) || errors.Is(err, orchestrator.ErrConflict) ||
+			errors.Is(err, orchestrator.ErrInvalid) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait = min(2*wait, 2*time.Second)
 	}
 }
 

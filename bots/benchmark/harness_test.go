@@ -20,6 +20,7 @@ import (
 // countingRecorder keeps counts only, so the figures are the bot's and
 // the browser's, not the database's.
 type countingRecorder struct {
+	policy   string // evidence policy (orchestrator.EvidenceAll when empty)
 	mu       sync.Mutex
 	records  int
 	pages    int
@@ -40,6 +41,10 @@ func (r *countingRecorder) Capture(_ context.Context, c orchestrator.EvidenceCap
 	return orchestrator.Evidence{ID: int64(r.captures)}, nil
 }
 
+func (r *countingRecorder) KeepsScreenshot(purpose string) bool {
+	return orchestrator.KeepsScreenshot(r.policy, purpose)
+}
+
 func (r *countingRecorder) PageRead(context.Context) error {
 	r.mu.Lock()
 	r.pages++
@@ -57,12 +62,12 @@ type portal struct {
 }
 
 // startPortals serves total records split over n portals, so n contexts
-// each read their own share.
-func startPortals(b *testing.B, w workload, total, n int) []portal {
+// each read their own share; every request waits latency.
+func startPortals(b *testing.B, w workload, total, n int, latency time.Duration) []portal {
 	b.Helper()
 	var out []portal
 	for i := range n {
-		h, t, want, err := w.portal(int64(i+1), total/n)
+		h, t, want, err := w.portal(int64(i+1), total/n, latency)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -89,9 +94,10 @@ func newPool(b *testing.B, n int) *bots.Pool {
 }
 
 // runAll runs bot once per portal, concurrently, on sessions from pool
-// (or, with pool nil, each on a browser launched for that run), and
-// returns the records read.
-func runAll(b *testing.B, bot bots.Bot, pool *bots.Pool, portals []portal) int {
+// (or, with pool nil, each on a browser launched for that run) keeping
+// evidence by policy, and returns the records read. As the task runner
+// does, a run that ended well hands its session back with Keep.
+func runAll(b *testing.B, bot bots.Bot, pool *bots.Pool, portals []portal, policy string) int {
 	b.Helper()
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -120,12 +126,13 @@ func runAll(b *testing.B, bot bots.Bot, pool *bots.Pool, portals []portal) int {
 				errs <- err
 				return
 			}
-			defer s.Close()
-			rec := &countingRecorder{}
+			rec := &countingRecorder{policy: policy}
 			if err := bot.Run(ctx, s, rec); err != nil {
+				_ = s.Close()
 				errs <- fmt.Errorf("%s: %w", pt.target, err)
 				return
 			}
+			_ = s.Keep()
 			if rec.records != pt.want {
 				errs <- fmt.Errorf("%s: read %d records, want %d", pt.target, rec.records, pt.want)
 				return
@@ -143,16 +150,19 @@ func runAll(b *testing.B, bot bots.Bot, pool *bots.Pool, portals []portal) int {
 	return total
 }
 
-// rssOfGroup sums the resident memory (bytes) of every process in the
-// process group pgid: chromium and its renderers.
-func rssOfGroup(pgid int) int64 {
-	var total int64
+// groupMemory sums the memory of every process in the process group
+// pgid (chromium and its renderers): resident (RSS, which counts the
+// pages the processes share, such as chromium's own code, once in every
+// process) and proportional (PSS, which splits each shared page among the
+// processes mapping it, so the sum is what the group really holds).
+func groupMemory(pgid int) (rss, pss int64) {
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		dir := filepath.Join("/proc", e.Name())
+		stat, err := os.ReadFile(filepath.Join(dir, "stat"))
 		if err != nil {
 			continue
 		}
@@ -165,7 +175,14 @@ func rssOfGroup(pgid int) int64 {
 			continue
 		}
 		pages, _ := strconv.ParseInt(fields[21], 10, 64)
-		total += pages * int64(os.Getpagesize())
+		rss += pages * int64(os.Getpagesize())
+		rollup, _ := os.ReadFile(filepath.Join(dir, "smaps_rollup"))
+		for _, line := range strings.Split(string(rollup), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "Pss:" {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				pss += kb << 10
+			}
+		}
 	}
-	return total
+	return rss, pss
 }

@@ -24,33 +24,34 @@ import (
 type workload struct {
 	name string
 	bot  bots.Bot
-	// portal serves about records records (seed varies the data) and
-	// returns what the bot should read from it.
-	portal func(seed int64, records int) (http.Handler, bots.Target, int, error)
+	// portal serves about records records (seed varies the data), each
+	// request delayed by latency, and returns what the bot should read
+	// from it.
+	portal func(seed int64, records int, latency time.Duration) (http.Handler, bots.Target, int, error)
 	// floor fetches the portal's data over plain HTTP and returns the
 	// records fetched.
 	floor func(ctx context.Context, t bots.Target, h http.Handler) (int, error)
 }
 
-// The portals answer without artificial latency or render delay, so the
-// figures are Docket's own cost, not the simulator's.
+// The portals render without artificial delay; latency is the
+// scenario's, so the figures at zero latency are Docket's own cost.
 func codingWorkload(b *testing.B) workload {
 	b.Helper()
 	layouts, err := selectors.LoadLayouts("coding-worklist")
 	if err != nil {
 		b.Fatal(err)
 	}
-	bot, err := codingholds.New(codingholds.Config{Layouts: layouts})
+	bot, err := codingholds.New(codingholds.Config{Layouts: layouts, BatchSize: 50})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return workload{
 		name: "coding-holds",
 		bot:  bot,
-		portal: func(seed int64, records int) (http.Handler, bots.Target, int, error) {
+		portal: func(seed int64, records int, latency time.Duration) (http.Handler, bots.Target, int, error) {
 			secret := portalsim.NewTOTPSecret(seed)
 			cw, err := portalsim.NewCodingWorklist(portalsim.Config{Seed: seed, Accounts: records, PageSize: 100,
-				RenderDelay: -1, TOTPSecret: secret})
+				RenderDelay: -1, TOTPSecret: secret, Latency: latency})
 			t := bots.Target{Portal: "coding-worklist", Username: portalsim.UsernameDefault,
 				Password: portalsim.PasswordDefault, TOTPSecret: secret}
 			return cw, t, records, err
@@ -72,8 +73,8 @@ func scrubberWorkload(b *testing.B) workload {
 	return workload{
 		name: "claim-scrubber",
 		bot:  bot,
-		portal: func(seed int64, records int) (http.Handler, bots.Target, int, error) {
-			cfg := portalsim.ScrubberConfig{Seed: seed, PageSize: 100}
+		portal: func(seed int64, records int, latency time.Duration) (http.Handler, bots.Target, int, error) {
+			cfg := portalsim.ScrubberConfig{Seed: seed, PageSize: 100, Latency: latency}
 			// Claims carry several edits; size the portal by edits.
 			probe, err := portalsim.NewClaimScrubber(withClaims(cfg, 200))
 			if err != nil {

@@ -20,6 +20,9 @@ type Recorder struct {
 	// OnSelector, if set, also receives every selector report (e.g. a
 	// monitoring.Metrics, to check /metrics).
 	OnSelector func(portal, element string, index int)
+	// Policy is the evidence policy KeepsScreenshot applies
+	// (orchestrator.EvidenceAll when empty).
+	Policy string
 }
 
 // SelectorUsed records the candidate index reported for element.
@@ -50,6 +53,11 @@ func (m *Recorder) Capture(_ context.Context, c orchestrator.EvidenceCapture) (o
 	defer m.mu.Unlock()
 	m.Evidence = append(m.Evidence, c)
 	return orchestrator.Evidence{ID: int64(len(m.Evidence)), Kind: c.Kind, ItemRef: c.ItemRef}, nil
+}
+
+// KeepsScreenshot applies Policy (orchestrator.EvidenceAll when empty).
+func (m *Recorder) KeepsScreenshot(purpose string) bool {
+	return orchestrator.KeepsScreenshot(m.Policy, purpose)
 }
 
 // PageRead counts the page and calls OnPage.

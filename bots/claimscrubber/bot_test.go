@@ -611,3 +611,40 @@ func TestCancelStopsPromptly(t *testing.T) {
 		t.Errorf("read %d pages and %d edits after cancelling on the first page", rec.Pages, len(rec.Obs))
 	}
 }
+
+// With the "exceptions" evidence policy the claim lists are fetched from
+// inside the page instead of opened: the same edits, through the same
+// faults, and no screenshot but the one at a failure.
+func TestListsFetchedWhenScreenshotsAreNotKept(t *testing.T) {
+	fx := newFixture(t, portalsim.ScrubberConfig{Seed: 5, Claims: 24, PageSize: 5, FailRate: 0.2}, nil)
+	rec := &memRecorder{Policy: orchestrator.EvidenceExceptions, OnPage: func(n int) {
+		if n == 3 || n == 5 {
+			fx.portal.Auth().ExpireSessions()
+		}
+	}}
+	if err := runBot(t, newBot(t, "v1"), fx.target, rec, 0); err != nil {
+		t.Fatalf("Run at 20%% server errors with sessions expiring: %v", err)
+	}
+	checkAgainstTruth(t, rec, fx.portal, nil)
+	if shots := rec.Captures(orchestrator.EvidenceScreenshot); len(shots) != 0 {
+		t.Errorf("%d screenshots kept under the exceptions policy, want none", len(shots))
+	}
+	if rec.Pages < 6 {
+		t.Errorf("%d pages read, want every batch list and claim list page", rec.Pages)
+	}
+
+	fx = newFixture(t, portalsim.ScrubberConfig{Claims: 10, PageSize: 5}, nil)
+	rec = &memRecorder{Policy: orchestrator.EvidenceExceptions, OnPage: func(n int) {
+		if n == 2 {
+			fx.portal.SetMaintenance(true)
+		}
+	}}
+	err := runBot(t, newBot(t, "v1"), fx.target, rec, 0)
+	if !errors.Is(err, bots.ErrMaintenance) {
+		t.Fatalf("Run = %v, want bots.ErrMaintenance", err)
+	}
+	shots := rec.Captures(orchestrator.EvidenceScreenshot)
+	if len(shots) != 1 || shots[0].Purpose != orchestrator.PurposeFailure || !bytes.HasPrefix(shots[0].Content, []byte("\x89PNG")) {
+		t.Errorf("%d screenshots, want the maintenance page at the failure", len(shots))
+	}
+}

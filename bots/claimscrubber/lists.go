@@ -7,6 +7,7 @@ import (
 	"github.com/go-rod/rod"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/orchestrator"
 )
 
 type listRow struct {
@@ -15,6 +16,12 @@ type listRow struct {
 }
 
 type listPage struct {
+	// Set when the page was fetched rather than shown.
+	Status      int    `json:"status"`
+	Redirected  bool   `json:"redirected"`
+	Maintenance bool   `json:"maintenance"`
+	Error       string `json:"error"`
+
 	Rows       []listRow      `json:"rows"`
 	Next       string         `json:"next"`
 	ExportHref string         `json:"exportHref"`
@@ -49,11 +56,8 @@ func (r *run) readList(ctx context.Context, k listKind, what string) (listPage, 
 	if err := r.rec.PageRead(ctx); err != nil {
 		return list, fmt.Errorf("claimscrubber: %s: %w", what, err)
 	}
-	spec := map[string]*jsElement{
-		"rows": r.js(k.rows), "link": r.js(k.link), "next": r.js(elNextPage), "empty": r.js(elListEmpty),
-	}
 	err = r.s.Step(ctx, "read "+what, func(p *rod.Page) error {
-		res, err := p.Eval(listJS, spec)
+		res, err := p.Eval(listJS, r.listSpec(k))
 		if err != nil {
 			return err
 		}
@@ -62,20 +66,79 @@ func (r *run) readList(ctx context.Context, k listKind, what string) (listPage, 
 	if err != nil {
 		return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, err))
 	}
+	if err := r.checkList(k, what, &list); err != nil {
+		return list, r.fail(ctx, "", err)
+	}
+	return list, nil
+}
+
+func (r *run) listSpec(k listKind) map[string]*jsElement {
+	return map[string]*jsElement{
+		"rows": r.js(k.rows), "link": r.js(k.link), "next": r.js(elNextPage), "empty": r.js(elListEmpty),
+		"maintenance": r.js(elMaintenance),
+	}
+}
+
+// checkList reports a list page whose selectors missed or whose rows have
+// no usable link.
+func (r *run) checkList(k listKind, what string, list *listPage) error {
 	if len(list.Rows) == 0 && !list.Empty {
 		// No rows and no "empty list" notice: the row selector broke.
 		list.Misses = append(list.Misses, k.rows)
 	}
 	r.reportMatches(list.Matched, list.Misses)
 	if len(list.Misses) > 0 {
-		return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, r.miss(list.Misses[0])))
+		return fmt.Errorf("claimscrubber: %s: %w", what, r.miss(list.Misses[0]))
 	}
 	for i, row := range list.Rows {
 		if row.Text == "" || !sameOrigin(row.Href, r.base) {
-			return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s row %d has no link on the portal", what, i+1))
+			return fmt.Errorf("claimscrubber: %s row %d has no link on the portal", what, i+1)
 		}
 	}
-	return list, nil
+	return nil
+}
+
+// fetchList reads the list page at u without navigating to it: fetched
+// from inside the signed-in page, as the claim pages are. The bot reads
+// lists this way when its evidence policy keeps no screenshot of them, so
+// there is nothing to render. Server errors are retried with backoff, a
+// lapsed session is signed in again; a page it cannot read is opened in
+// the browser for the failure screenshot.
+func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPage, error) {
+	for attempt := 0; ; {
+		var list listPage
+		err := r.s.Step(ctx, "fetch "+what, func(p *rod.Page) error {
+			res, err := p.Eval(listJS, r.listSpec(k), u)
+			if err != nil {
+				return err
+			}
+			return res.Value.Unmarshal(&list)
+		})
+		if err != nil {
+			return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, err))
+		}
+		if list.Redirected {
+			if err := r.relogin(ctx, what); err != nil {
+				return list, r.failAt(ctx, "", what, u, err)
+			}
+			continue
+		}
+		retry, err := r.judge(ctx, what, list.Status, list.Maintenance, attempt)
+		if err != nil {
+			return list, r.failAt(ctx, "", what, u, err)
+		}
+		if retry {
+			attempt++
+			continue
+		}
+		if err := r.rec.PageRead(ctx); err != nil {
+			return list, fmt.Errorf("claimscrubber: %s: %w", what, err)
+		}
+		if err := r.checkList(k, what, &list); err != nil {
+			return list, r.failAt(ctx, "", what, u, err)
+		}
+		return list, nil
+	}
 }
 
 // readBatches walks the batch list pages and every batch on them.
@@ -111,6 +174,19 @@ func (r *run) readBatches(ctx context.Context) error {
 	}
 }
 
+// claimPage reads one page of a batch's claim list: in the browser, with
+// its screenshot, when the evidence policy keeps screenshots of pages
+// read; fetched from inside the page otherwise.
+func (r *run) claimPage(ctx context.Context, what, u string) (listPage, error) {
+	if !r.rec.KeepsScreenshot(orchestrator.PurposeRead) {
+		return r.fetchList(ctx, claimList, what, u)
+	}
+	if err := r.openPage(ctx, what, u); err != nil {
+		return listPage{}, r.fail(ctx, "", err)
+	}
+	return r.readList(ctx, claimList, what)
+}
+
 // readBatch walks one batch's claim list pages and reads every claim.
 func (r *run) readBatch(ctx context.Context, batch listRow) error {
 	visited := map[string]bool{}
@@ -120,10 +196,7 @@ func (r *run) readBatch(ctx context.Context, batch listRow) error {
 			return fmt.Errorf("claimscrubber: %w", err)
 		}
 		what := fmt.Sprintf("batch %s claim page %d", batch.Text, pageNo)
-		if err := r.openPage(ctx, what, u); err != nil {
-			return r.fail(ctx, "", err)
-		}
-		list, err := r.readList(ctx, claimList, what)
+		list, err := r.claimPage(ctx, what, u)
 		if err != nil {
 			return err
 		}

@@ -144,34 +144,22 @@ func (r *run) miss(element string) *bots.SelectorMissError {
 	return &bots.SelectorMissError{Portal: r.file.Portal, Element: element, Tried: e.Tried()}
 }
 
+// evidence describes a capture of the page for item ("" for a list page).
+func (r *run) evidence(item string) orchestrator.EvidenceCapture {
+	return orchestrator.EvidenceCapture{Bot: Kind, ItemRef: item, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now()}
+}
+
 // screenshot captures the whole page as evidence for item ("" for a list
-// page).
+// page), when the evidence policy keeps such screenshots.
 func (r *run) screenshot(ctx context.Context, item string) error {
-	png, err := r.s.Screenshot(ctx)
-	if err != nil {
-		return err
-	}
-	u, err := r.s.URL(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = r.rec.Capture(ctx, orchestrator.EvidenceCapture{
-		Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: png, URL: u,
-		Bot: Kind, ItemRef: item, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
-	})
+	_, _, err := bots.Shoot(ctx, r.s, r.rec, r.evidence(item))
 	return err
 }
 
-// fail captures a screenshot of where the run failed, then returns err.
-// A run that was cancelled gets no screenshot: the browser is going away.
+// fail captures a screenshot of where the run failed, then returns err; a
+// selector miss carries the screenshot.
 func (r *run) fail(ctx context.Context, item string, err error) error {
-	if ctx.Err() != nil {
-		return err
-	}
-	if serr := r.screenshot(ctx, item); serr != nil {
-		return fmt.Errorf("%w (and the failure screenshot failed: %w)", err, serr)
-	}
-	return err
+	return bots.FailureShot(ctx, r.s, r.rec, r.evidence(item), err)
 }
 
 // failAt opens u in the browser (the page a fetch could not use) so the

@@ -248,45 +248,18 @@ func (r *run) choose(p *rod.Page, element, v string) error {
 
 // shoot captures the page as evidence for the account.
 func (r *run) shoot(ctx context.Context, purpose string) (int64, error) {
-	png, err := r.s.Screenshot(ctx)
-	if err != nil {
-		return 0, err
-	}
-	u, err := r.s.URL(ctx)
-	if err != nil {
-		return 0, err
-	}
-	ev, err := r.rec.Capture(ctx, orchestrator.EvidenceCapture{
-		Purpose: purpose, Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: png, URL: u,
-		Bot: Kind, ItemRef: r.req.Account, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
-	})
-	if err != nil {
-		return 0, err
-	}
-	return ev.ID, nil
+	c := r.evidence()
+	c.Purpose = purpose
+	ev, _, err := bots.Shoot(ctx, r.s, r.rec, c)
+	return ev.ID, err
+}
+
+func (r *run) evidence() orchestrator.EvidenceCapture {
+	return orchestrator.EvidenceCapture{Bot: Kind, ItemRef: r.req.Account, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now()}
 }
 
 // fail screenshots where the run failed, attaches it to a selector miss,
 // and returns err.
 func (r *run) fail(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return err
-	}
-	png, serr := r.s.Screenshot(ctx)
-	if serr != nil {
-		return fmt.Errorf("%w (and the failure screenshot failed: %w)", err, serr)
-	}
-	u, _ := r.s.URL(ctx)
-	ev, cerr := r.rec.Capture(ctx, orchestrator.EvidenceCapture{
-		Purpose: orchestrator.PurposeFailure, Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: png,
-		URL: u, Bot: Kind, ItemRef: r.req.Account, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
-	})
-	if cerr != nil {
-		return fmt.Errorf("%w (and storing the failure screenshot failed: %w)", err, cerr)
-	}
-	var miss *bots.SelectorMissError
-	if errors.As(err, &miss) {
-		miss.Evidence, miss.Screenshot = ev.ID, png
-	}
-	return err
+	return bots.FailureShot(ctx, r.s, r.rec, r.evidence(), err)
 }

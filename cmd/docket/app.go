@@ -114,27 +114,6 @@ func openShared(ctx context.Context, cfg Config, stdout io.Writer) (*app, *sqlst
 	return nil, nil, nil, err
 }
 
-// redisURLDefault is the Redis every command but demo uses when none is set.
-const redisURLDefault = "redis://127.0.0.1:6379/0"
-
-// openRedis connects to url and checks it answers; errors name the
-// address with any password hidden.
-func (a *app) openRedis(ctx context.Context, url string) (redis.UniversalClient, error) {
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, &ConfigError{Msg: fmt.Sprintf("redis_url %s: %v", redactURL(url), err)}
-	}
-	rdb := redis.NewClient(opt)
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, fmt.Errorf("redis: connect %s: %w", redactURL(url), err)
-	}
-	a.onClose(func() { _ = rdb.Close() })
-	return rdb, nil
-}
-
 func (a *app) openEvidence(ctx context.Context, st orchestrator.Store) (*evidence.Store, error) {
 	ev, err := evidence.Open(ctx, evidence.Config{URL: a.cfg.EvidenceURL}, st)
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 // example is deploy/docket.example.yaml.
 type Config struct {
 	DatabaseURL string `yaml:"database_url"` // default: SQLite at <data_dir>/docket.db
-	RedisURL    string `yaml:"redis_url"`    // default redis://127.0.0.1:6379/0; demo embeds Redis when unset
+	RedisURL    string `yaml:"redis_url"`    // default redis://127.0.0.1:6379/0; demo embeds Redis when unset; Sentinel and Cluster forms in redis.go
 	DataDir     string `yaml:"data_dir"`     // default ./docket-data
 	EvidenceURL string `yaml:"evidence_url"` // default file://<data_dir>/evidence
 	LogFormat   string `yaml:"log_format"`   // json or console; default json, console for demo
@@ -204,7 +204,7 @@ func duration(p func(*Config) *time.Duration) func(*Config, string) error {
 // settings lists every key the environment and flags can set.
 var settings = []setting{
 	{"database_url", "database URL: postgres://... or a SQLite path (default <data_dir>/docket.db)", str(func(c *Config) *string { return &c.DatabaseURL })},
-	{"redis_url", "Redis URL (default redis://127.0.0.1:6379/0; demo embeds Redis when unset)", str(func(c *Config) *string { return &c.RedisURL })},
+	{"redis_url", "Redis URL: redis://host:port/db, redis-sentinel://host:port,host:port/db?master=NAME or redis-cluster://host:port,host:port (default redis://127.0.0.1:6379/0; demo embeds Redis when unset)", str(func(c *Config) *string { return &c.RedisURL })},
 	{"data_dir", "directory for the SQLite database, evidence and browser profiles", str(func(c *Config) *string { return &c.DataDir })},
 	{"evidence_url", "blob URL for evidence (default file://<data_dir>/evidence)", str(func(c *Config) *string { return &c.EvidenceURL })},
 	{"log_format", "log format: json or console", str(func(c *Config) *string { return &c.LogFormat })},
@@ -272,8 +272,8 @@ func (c *Config) validate() error {
 		c.EvidenceURL = "file://" + abs
 	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			return configErrorf("redis_url %q: want redis://[user:password@]host:port/db", redactURL(c.RedisURL))
+		if _, err := parseRedisURL(c.RedisURL); err != nil {
+			return configErrorf("redis_url %q: %v", redactURL(c.RedisURL), err)
 		}
 	}
 	switch c.LogFormat {
@@ -384,14 +384,49 @@ func (c *Config) evidencePolicies() map[string]string {
 	return m
 }
 
-// redactURL hides a URL's password so it can be shown in errors and logs.
+// redactURL hides a URL's passwords (in the user info and in password or
+// sentinel_password parameters) so it can be shown in errors and logs.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
+	if err != nil {
+		return redactUserinfo(raw)
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	if q := u.Query(); q.Has("password") || q.Has("sentinel_password") {
+		for _, k := range []string{"password", "sentinel_password"} {
+			if q.Has(k) {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
 	}
 	return u.String()
+}
+
+var passwordParam = regexp.MustCompile(`([?&](?:sentinel_)?password=)[^&#]*`)
+
+// redactUserinfo hides the passwords of a URL that does not parse.
+func redactUserinfo(raw string) string {
+	raw = passwordParam.ReplaceAllString(raw, "${1}xxxxx")
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return raw
+	}
+	user, _, hasPassword := strings.Cut(authority[:at], ":")
+	if !hasPassword {
+		return raw
+	}
+	return scheme + "://" + user + ":xxxxx" + rest[at:]
 }

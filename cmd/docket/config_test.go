@@ -54,6 +54,8 @@ func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
 		{name: "bad schedule zone", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: coding-worklist\n    timezone: Mars/Base\n", mention: "Mars/Base"},
 		{name: "bad block kind", file: "portals:\n  coding-worklist:\n    url: http://x\n    block: [pixels]\n", mention: "pixels"},
 		{name: "bad redis url", args: []string{"--redis-url", "http://x"}, mention: "redis_url"},
+		{name: "sentinel url without master", args: []string{"--redis-url", "redis-sentinel://127.0.0.1:26379/0"}, mention: "master=NAME"},
+		{name: "cluster url with a db", args: []string{"--redis-url", "redis-cluster://127.0.0.1:7000/2"}, mention: "redis_url"},
 		{name: "missing file", args: []string{"--config", "/nonexistent/docket.yaml"}, mention: "/nonexistent/docket.yaml"},
 	}
 	for _, tc := range cases {

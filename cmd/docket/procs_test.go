@@ -143,7 +143,7 @@ func requireTool(t *testing.T, name string) string {
 	}
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Fatalf("%s is not installed: `make test` installs it (DOCKET_WITH_PROMETHEUS=1 ./.ci/deps installs Debian's prometheus package, which ships promtool)", name)
+		t.Fatalf("%s is not installed: `make test` installs it (make test-deps runs DOCKET_TEST_DEPS=1 ./.ci/deps, which installs it from Debian)", name)
 	}
 	return p
 }

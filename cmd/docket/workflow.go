@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/docket-rpa/docket/bots/writeback"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/rules"
 	"github.com/docket-rpa/docket/tasks"
@@ -46,21 +44,7 @@ func newTaskMux(r *tasks.Runner, wf *tasks.Workflow, wb *tasks.WriteBackHandler)
 }
 
 // writeBackRequest turns a resolved task into the write-back bot's portal
-// action: a note on the account recording the decision, who made it and
-// the task it came from. Only coding-hold items have an account in the
-// coding worklist; for others the request is refused as invalid.
+// action (tasks.WriteBackNote: a note on the coding-hold account).
 func writeBackRequest(st orchestrator.Store) func(context.Context, orchestrator.WriteBackRequest) context.Context {
-	return func(ctx context.Context, req orchestrator.WriteBackRequest) context.Context {
-		account := ""
-		if it, err := st.Item(ctx, req.ItemID); err == nil && it.Kind == orchestrator.KindCodingHold {
-			account = it.ExternalID
-		}
-		return writeback.WithRequest(ctx, writeback.Request{
-			ID:      fmt.Sprint(req.TaskID),
-			Account: account,
-			Action:  writeback.ActionAddNote,
-			Params: map[string]string{"text": fmt.Sprintf("Docket task %d resolved as %s by %s.",
-				req.TaskID, req.Outcome, req.Actor)},
-		})
-	}
+	return tasks.WriteBackNote(st)
 }

@@ -218,11 +218,11 @@ func inSegment(file string, seg Segment, within func(int64) bool) error {
 	return nil
 }
 
-// checkHistory matches every lifecycle change in the item history with
-// its audit entry (same time, actor, action and item), so an edited
-// history entry shows even though history is not chained itself. Entries
-// older than the audit segment are not checked (a since-bundle starts
-// mid-history).
+// checkHistory matches every lifecycle change and task step in the item
+// history with its audit entry (same time, actor, action and item; a task
+// step's entry is on one of the item's tasks), so an edited history entry
+// shows even though history is not chained itself. Entries older than the
+// audit segment are not checked (a since-bundle starts mid-history).
 func checkHistory(scope Scope, history []History, audit []AuditEntry) (int, error) {
 	type key struct {
 		subject, actor, action string
@@ -231,6 +231,9 @@ func checkHistory(scope Scope, history []History, audit []AuditEntry) (int, erro
 	have := map[key]bool{}
 	for _, a := range audit {
 		have[key{a.Subject, a.Actor, a.Action, a.At.UnixMicro()}] = true
+		if item, _, ok := strings.Cut(a.Subject, "/task:"); ok {
+			have[key{item + "/task", a.Actor, a.Action, a.At.UnixMicro()}] = true
+		}
 	}
 	n := 0
 	for _, h := range history {
@@ -241,6 +244,9 @@ func checkHistory(scope Scope, history []History, audit []AuditEntry) (int, erro
 			continue
 		}
 		k := key{orchestrator.AuditSubjectItem(h.ItemID), h.Actor, "item." + h.Action, h.At.UnixMicro()}
+		if strings.HasPrefix(h.Action, "task.") {
+			k = key{orchestrator.AuditSubjectItem(h.ItemID) + "/task", h.Actor, h.Action, h.At.UnixMicro()}
+		}
 		if !have[k] {
 			return n, &Problem{FileHistory, fmt.Sprintf("entry %d (item %d %s by %s at %s) has no matching audit entry: edited or added",
 				h.ID, h.ItemID, h.Action, h.Actor, h.At.Format("2006-01-02T15:04:05.000000Z07:00"))}

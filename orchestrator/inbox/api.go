@@ -10,19 +10,21 @@ import (
 	"github.com/docket-rpa/docket/orchestrator"
 )
 
-// TaskListJSON is the API's inbox page.
+// TaskListJSON is the API's inbox page. total counts the matches up to
+// 10,000 (Config.CountMax); more says there are more than that.
 type TaskListJSON struct {
 	Tasks []TaskRowJSON `json:"tasks"`
 	Total int           `json:"total"`
+	More  bool          `json:"more"`
 	Page  int           `json:"page"`
 	Pages int           `json:"pages"`
 }
 
-// TaskRowJSON is one task in a list.
+// TaskRowJSON is one task in a list: the task, its SLA state now and its
+// age in whole days.
 type TaskRowJSON struct {
-	orchestrator.HumanTask
+	TaskRecordJSON
 	SLANow  orchestrator.SLAState `json:"sla_now"`
-	Payer   string                `json:"payer"`
 	AgeDays int                   `json:"age_days"`
 }
 
@@ -33,24 +35,29 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request, p *principal) 
 		s.fail(w, r, true, err)
 		return
 	}
-	out := TaskListJSON{Tasks: make([]TaskRowJSON, 0, len(page.Rows)), Total: page.Total, Page: tq.Page, Pages: page.Pages}
+	out := TaskListJSON{Tasks: make([]TaskRowJSON, 0, len(page.Rows)), Total: page.Total, More: page.More, Page: tq.Page, Pages: page.Pages}
 	for _, row := range page.Rows {
-		out.Tasks = append(out.Tasks, TaskRowJSON{HumanTask: row.Task, SLANow: row.SLA, Payer: row.Payer, AgeDays: row.AgeDays})
+		out.Tasks = append(out.Tasks, TaskRowJSON{TaskRecordJSON: taskRecordJSON(row.Task), SLANow: row.SLA, AgeDays: row.AgeDays})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// TaskJSON is one task with everything around it.
+// TaskJSON is one task with everything around it: its item and the item's
+// history (which holds the task's steps), comments, the outcomes it may be
+// resolved with, the write-back run a resolution enqueued with that run's
+// before and after screenshots, the evidence about the item, and the audit
+// trail of the item and its tasks.
 type TaskJSON struct {
-	Task      orchestrator.HumanTask      `json:"task"`
-	SLANow    orchestrator.SLAState       `json:"sla_now"`
-	Item      *orchestrator.WorkItem      `json:"item"`
-	History   []orchestrator.HistoryEntry `json:"history"`
-	Comments  []orchestrator.TaskComment  `json:"comments"`
-	Outcomes  []orchestrator.Outcome      `json:"outcomes"`
-	WriteBack *orchestrator.Run           `json:"write_back"`
-	Evidence  []EvidenceJSON              `json:"evidence"`
-	Audit     []orchestrator.AuditEntry   `json:"audit"`
+	Task              TaskRecordJSON        `json:"task"`
+	SLANow            orchestrator.SLAState `json:"sla_now"`
+	Item              *ItemJSON             `json:"item"`
+	History           []HistoryJSON         `json:"history"`
+	Comments          []CommentJSON         `json:"comments"`
+	Outcomes          []OutcomeJSON         `json:"outcomes"`
+	WriteBack         *RunJSON              `json:"write_back"`
+	WriteBackEvidence []EvidenceJSON        `json:"write_back_evidence"`
+	Evidence          []EvidenceJSON        `json:"evidence"`
+	Audit             []AuditJSON           `json:"audit"`
 }
 
 func (s *Server) apiTask(w http.ResponseWriter, r *http.Request, _ *principal) {
@@ -68,11 +75,15 @@ func (s *Server) writeTask(w http.ResponseWriter, r *http.Request, status int, i
 		s.fail(w, r, true, err)
 		return
 	}
-	out := TaskJSON{Task: d.Task, SLANow: d.SLA, Item: d.Item, History: nonNil(d.History), Comments: nonNil(d.Comments),
-		Outcomes: nonNil(d.Outcomes), WriteBack: d.WriteBack, Evidence: []EvidenceJSON{}, Audit: nonNil(d.Audit)}
-	for _, e := range d.Evidence {
-		out.Evidence = append(out.Evidence, evidenceJSON(e))
-	}
+	out := TaskJSON{Task: taskRecordJSON(d.Task), SLANow: d.SLA, Item: itemJSON(d.Item),
+		History: mapJSON(d.History, historyJSON), Comments: mapJSON(d.Comments, commentJSON),
+		Outcomes: mapJSON(d.Outcomes, outcomeJSON), WriteBack: runPtrJSON(d.WriteBack),
+		WriteBackEvidence: mapJSON(d.WriteBackShots, func(e labelledEvidence) EvidenceJSON {
+			j := evidenceJSON(e.Evidence)
+			j.Purpose = e.Purpose
+			return j
+		}),
+		Evidence: mapJSON(d.Evidence, evidenceJSON), Audit: mapJSON(d.Audit, auditJSON)}
 	writeJSON(w, status, out)
 }
 

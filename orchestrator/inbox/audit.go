@@ -59,5 +59,5 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, _ *principal) 
 		s.fail(w, r, true, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": v.Entries, "next_after": v.Next})
+	writeJSON(w, http.StatusOK, AuditListJSON{Entries: mapJSON(v.Entries, auditJSON), NextAfter: v.Next})
 }

@@ -127,7 +127,7 @@ func (s *Server) apiBots(w http.ResponseWriter, r *http.Request, _ *principal) {
 		s.fail(w, r, true, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"bots": bots})
+	writeJSON(w, http.StatusOK, BotsJSON{Bots: mapJSON(bots, botViewJSON)})
 }
 
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, _ *principal) {
@@ -136,10 +136,7 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, _ *principal) {
 		s.fail(w, r, true, err)
 		return
 	}
-	if runs == nil {
-		runs = []orchestrator.Run{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"runs": runs})
+	writeJSON(w, http.StatusOK, RunsJSON{Runs: mapJSON(runs, runJSON)})
 }
 
 func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, _ *principal) {
@@ -148,10 +145,7 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, _ *principal) {
 		s.fail(w, r, true, err)
 		return
 	}
-	if v.Evidence == nil {
-		v.Evidence = []orchestrator.Evidence{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"run": v.Run, "evidence": v.Evidence})
+	writeJSON(w, http.StatusOK, RunDetailJSON{Run: runJSON(v.Run), Evidence: mapJSON(v.Evidence, evidenceJSON)})
 }
 
 // overview is the landing page: bot health, recent runs and queue totals,

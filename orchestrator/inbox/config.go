@@ -18,6 +18,10 @@ const (
 	CommentMaxDefault = 4000
 	// PageSizeDefault is how many tasks one inbox page lists.
 	PageSizeDefault = 50
+	// CountMaxDefault bounds the count of an inbox listing: past it the
+	// inbox says "more than 10000", and counting stays cheap however broad
+	// the filter.
+	CountMaxDefault = 10_000
 )
 
 // Config wires the inbox to the system of record and the run queue.
@@ -53,6 +57,9 @@ type Config struct {
 	CommentMax int
 	// PageSize is the inbox page size. Default PageSizeDefault.
 	PageSize int
+	// CountMax is how many matches a listing counts at most. Default
+	// CountMaxDefault.
+	CountMax int
 	// PasswordCost is the bcrypt cost of the hash a login with an unknown
 	// name is checked against, so it takes as long as a real one. Default
 	// bcrypt.DefaultCost, the cost CreateUser hashes with.
@@ -100,6 +107,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.PasswordCost <= 0 {
 		c.PasswordCost = bcrypt.DefaultCost
+	}
+	if c.CountMax <= 0 {
+		c.CountMax = CountMaxDefault
 	}
 	if c.PageSize <= 0 {
 		c.PageSize = PageSizeDefault

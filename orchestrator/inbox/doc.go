@@ -10,6 +10,10 @@
 // Patient data is never logged: request logs carry the route pattern,
 // status, user and duration only.
 //
+// The API's records have snake_case field names of their own (apiview.go),
+// apart from the domain's Go types, and the OpenAPI document's schemas are
+// generated from them (schemas.go), so the two cannot drift.
+//
 // It imports orchestrator only (of Docket's packages); the command wires
 // in the stores, the evidence store and the run starter.
 package inbox

@@ -10,6 +10,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/tasks"
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 )
@@ -79,25 +80,31 @@ func newBrowser(t *testing.T, ctx context.Context, pool *bots.Pool, base string)
 
 // TestEndToEndInChromium: a staff member logs in, filters the inbox,
 // claims a task, opens its screenshot, comments, and resolves it with an
-// outcome that writes back to the portal; a second staff member's claim of
-// the same task fails with who and when; the task page's item history and
-// audit trail and the supervisor's audit log show every step; markup from
-// the portal and from comments stays text.
+// outcome that writes back: the resolution enqueues a writeback run on real
+// Redis, a worker runs the writeback bot in Chromium against the portal
+// simulator, the portal records the note, and the task page shows the
+// run's result and its before and after screenshots. A second staff
+// member's claim of the same task, from a page opened before the first
+// claim, fails with who and when; the item history, the task's audit trail
+// and the supervisor's audit log show every step; markup from the portal
+// and from comments stays text.
 func TestEndToEndInChromium(t *testing.T) {
-	e := newEnv(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	pool, err := bots.NewPool(bots.PoolConfig{Subreaper: true, Contexts: 3, StepTimeout: 30 * time.Second})
+	// Four sessions: two staff members, the write-back run and a supervisor.
+	pool, err := bots.NewPool(bots.PoolConfig{Subreaper: true, Contexts: 4, StepTimeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := pool.Start(ctx); err != nil {
 		t.Fatalf("chromium must be installed (make test installs it): %v", err)
 	}
-	t.Cleanup(pool.Stop) // after the sessions' cleanups, which run first
+	t.Cleanup(pool.Stop) // after the worker's and the sessions' cleanups, which run first
+	e, world := newWriteBackEnv(t, pool)
 
 	task := e.tasks[0]
-	taskPath := "/tasks/" + strconv.FormatInt(task.ID, 10)
+	id := strconv.FormatInt(task.ID, 10)
+	taskPath := "/tasks/" + id
 	ana := newBrowser(t, ctx, pool, e.http.URL)
 	ana.login("staff")
 	bo := newBrowser(t, ctx, pool, e.http.URL)
@@ -109,7 +116,7 @@ func TestEndToEndInChromium(t *testing.T) {
 		b := ana
 		b.submit(p, "#apply")
 		rows := p.MustElements("tr.task")
-		if len(rows) != 1 || rows[0].MustAttribute("data-task") == nil || *rows[0].MustAttribute("data-task") != strconv.FormatInt(task.ID, 10) {
+		if len(rows) != 1 || rows[0].MustAttribute("data-task") == nil || *rows[0].MustAttribute("data-task") != id {
 			panic(fmt.Sprintf("filtered inbox lists %d rows, want task %d only", len(rows), task.ID))
 		}
 		if !strings.Contains(p.MustInfo().URL, "payer=medicare") {
@@ -117,7 +124,8 @@ func TestEndToEndInChromium(t *testing.T) {
 		}
 		b.submit(p, "tr.task a")
 	})
-	// The second person opens the same task before the first claims it.
+	// The second person opens the same task before the first claims it:
+	// the page's form carries the version they saw.
 	bo.step("open the task", func(p *rod.Page) { bo.open(p, taskPath); p.MustElement("#claim") })
 
 	ana.step("claim", func(p *rod.Page) {
@@ -133,7 +141,7 @@ func TestEndToEndInChromium(t *testing.T) {
 	bo.step("claim too late", func(p *rod.Page) {
 		bo.submit(p, "#claim")
 		msg := p.MustElement("#error").MustText()
-		if !strings.Contains(msg, "cannot claim task "+strconv.FormatInt(task.ID, 10)+": it was claimed by staff at") {
+		if !strings.Contains(msg, "cannot claim task "+id+": it was claimed by staff at") {
 			panic("second claim message: " + msg)
 		}
 		if got := p.MustElement("#assignee").MustText(); !strings.HasPrefix(got, "staff since") {
@@ -174,6 +182,7 @@ func TestEndToEndInChromium(t *testing.T) {
 			panic(fmt.Sprintf("%d script or img elements came from data", n))
 		}
 	})
+	runID := orchestrator.WriteBackRunID(task.ID)
 	ana.step("resolve with a write-back", func(p *rod.Page) {
 		p.MustElement("#outcome-select").MustEval(`() => { this.value = "code_corrected" }`)
 		p.MustElement("#note").MustInput("Corrected the principal diagnosis <b>per op note</b>")
@@ -182,7 +191,7 @@ func TestEndToEndInChromium(t *testing.T) {
 		if got := p.MustElement("#task-status").MustText(); got != string(orchestrator.TaskCompleted) {
 			panic("status after resolve: " + got)
 		}
-		if got := p.MustElement("#writeback").MustText(); !strings.Contains(got, orchestrator.WriteBackRunID(task.ID)) {
+		if got := p.MustElement("#writeback").MustText(); !strings.Contains(got, runID) {
 			panic("write-back shown as " + got)
 		}
 		if got := p.MustElement("#resolution").MustText(); got != "Corrected the principal diagnosis <b>per op note</b>" {
@@ -190,28 +199,77 @@ func TestEndToEndInChromium(t *testing.T) {
 		}
 	})
 
-	var audit, history []string
+	// The worker runs the write-back; the inbox reads its result from the
+	// system of record, as a person reloading the page would.
+	run := waitRun(t, e.store, runID, 2*time.Minute)
+	if run.Status != orchestrator.RunSucceeded || run.Bot != tasks.BotWriteBack {
+		t.Fatalf("write-back run %s: %s (%s)", runID, run.Status, run.Error)
+	}
+	t.Logf("write-back run %s %s after %d attempt(s), %s in the worker", runID, run.Status, run.Attempts, run.Duration().Round(time.Millisecond))
+	wantNote := "Docket task " + id + " resolved as code_corrected by user:staff."
+	if notes := world.notes(e.account); len(notes) != 1 || notes[0] != wantNote {
+		t.Fatalf("portal notes on %s: %q, want exactly %q", e.account, notes, wantNote)
+	}
+	var before, after string
+	ana.step("write-back result and evidence", func(p *rod.Page) {
+		ana.open(p, taskPath)
+		if got := p.MustElement("#writeback-status").MustText(); got != string(orchestrator.RunSucceeded) {
+			panic("write-back status " + got)
+		}
+		for _, purpose := range []string{orchestrator.PurposeBefore, orchestrator.PurposeAfter} {
+			links := p.MustElements(`#writeback-evidence a[data-purpose="` + purpose + `"][data-kind="screenshot"]`)
+			if len(links) != 1 {
+				panic(fmt.Sprintf("%d %s screenshots of the write-back", len(links), purpose))
+			}
+			href := *links[0].MustAttribute("href")
+			if purpose == orchestrator.PurposeBefore {
+				before = href
+			} else {
+				after = href
+			}
+		}
+		ana.open(p, after)
+		if ct := p.MustEval(`() => document.contentType`).String(); ct != "image/png" {
+			panic("after screenshot content type " + ct)
+		}
+		if w := p.MustElement("img").MustEval(`() => this.naturalWidth`).Int(); w < 100 {
+			panic(fmt.Sprintf("after screenshot is %d pixels wide", w))
+		}
+		ana.open(p, taskPath)
+	})
+	if before == after {
+		t.Errorf("before and after are the same evidence %s", before)
+	}
+
+	var audit, history, historyActors []string
 	ana.step("history and audit trail", func(p *rod.Page) {
-		for _, el := range p.MustElements("tr.history-entry td.action") {
-			history = append(history, el.MustText())
+		for _, row := range p.MustElements("tr.history-entry") {
+			history = append(history, row.MustElement("td.action").MustText())
+			historyActors = append(historyActors, row.MustElement("td.actor").MustText())
+			if reason := row.MustElement("td.reason").MustText(); strings.Contains(reason, "op note") {
+				panic("a comment or note reached the item history: " + reason)
+			}
 		}
 		for _, el := range p.MustElements("tr.audit-entry td.action") {
 			audit = append(audit, el.MustText())
 		}
 	})
-	if len(history) == 0 || history[0] != orchestrator.ActionCreated {
-		t.Errorf("item history %v, want it to start with the bot's %q", history, orchestrator.ActionCreated)
+	wantHistory := []string{orchestrator.ActionCreated, "task.claimed", "task.commented", "task.resolved"}
+	if len(history) != len(wantHistory) || !containsInOrder(history, wantHistory) {
+		t.Errorf("item history %v, want %v", history, wantHistory)
+	}
+	for i, actor := range historyActors {
+		if i > 0 && actor != "user:staff" {
+			t.Errorf("history entry %d (%s) by %q, want user:staff", i, history[i], actor)
+		}
 	}
 	wantAudit := []string{"task.claimed", "evidence.viewed", "task.commented", "task.resolved"}
 	if !containsInOrder(audit, wantAudit) {
 		t.Errorf("task audit trail %v, want %v in order", audit, wantAudit)
 	}
-	reqs := e.wb.requests()
-	if len(reqs) != 1 || reqs[0].TaskID != task.ID || reqs[0].Outcome != "code_corrected" || reqs[0].Actor != "user:staff" {
-		t.Errorf("write-back requests %+v", reqs)
-	}
 
-	// The supervisor's audit log has the logins too, and the chain holds.
+	// The supervisor's audit log has the logins and the write-back run too,
+	// and the chain holds.
 	sup := newBrowser(t, ctx, pool, e.http.URL)
 	sup.login("supervisor")
 	var logAll string
@@ -219,7 +277,8 @@ func TestEndToEndInChromium(t *testing.T) {
 		sup.open(p, "/audit")
 		logAll = p.MustElement("#audit").MustText()
 	})
-	for _, want := range []string{"user:staff\tuser.login", "user:staff2\tuser.login", "user:staff\ttask.claimed", "user:staff\ttask.resolved"} {
+	for _, want := range []string{"user:staff\tuser.login", "user:staff2\tuser.login", "user:staff\ttask.claimed",
+		"user:staff\ttask.resolved", "run:" + runID + "\trun.succeeded"} {
 		if !strings.Contains(logAll, want) {
 			t.Errorf("audit log lacks %q", want)
 		}

@@ -54,8 +54,13 @@ type env struct {
 	http  *httptest.Server
 	logs  *observer.ObservedLogs
 	users map[string]orchestrator.User
-	wb    *fakeWriteBack
+	wb    *fakeWriteBack // nil when the env writes back for real
 	runs  *fakeRuns
+	// logger writes where logs is read, for parts a test adds (a worker).
+	logger *zap.Logger
+	// account is the first item's account number (the one with the
+	// screenshot).
+	account string
 
 	bot        orchestrator.Bot
 	run        orchestrator.Run // the run that observed the items, failed, with evidence
@@ -183,8 +188,31 @@ func openStore(t *testing.T, dialect string) *sqlstore.Store {
 
 func newEnvOn(t *testing.T, dialect string, opt func(*Config)) *env {
 	t.Helper()
+	return newEnvFrom(t, envSetup{dialect: dialect, config: opt})
+}
+
+// envSetup is what newEnvFrom builds an env from; zero fields take the
+// defaults.
+type envSetup struct {
+	dialect string        // "sqlite" (default) or "postgres"
+	config  func(*Config) // changes the server's Config before it starts
+	// writeBack builds the write-back enqueuer on the env's store; default
+	// a fake that records the requests and the queued run.
+	writeBack func(orchestrator.Store) (orchestrator.WriteBacker, error)
+	// account is the first item's account number; default ACC-1000.
+	account string
+}
+
+func newEnvFrom(t *testing.T, setup envSetup) *env {
+	t.Helper()
 	ctx := context.Background()
-	st := openStore(t, dialect)
+	if setup.dialect == "" {
+		setup.dialect = "sqlite"
+	}
+	if setup.account == "" {
+		setup.account = "ACC-1000"
+	}
+	st := openStore(t, setup.dialect)
 	var err error
 	ev, err := evidence.Open(ctx, evidence.Config{URL: "mem://"}, st)
 	if err != nil {
@@ -195,23 +223,31 @@ func newEnvOn(t *testing.T, dialect string, opt func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: st, ev: ev, users: map[string]orchestrator.User{},
-		wb: &fakeWriteBack{store: st}, runs: &fakeRuns{store: st}}
-	e.svc, err = orchestrator.NewTaskService(orchestrator.TaskServiceConfig{Store: st, Queues: queues, WriteBack: e.wb})
+	e := &env{t: t, store: st, ev: ev, users: map[string]orchestrator.User{}, runs: &fakeRuns{store: st}, account: setup.account}
+	var wb orchestrator.WriteBacker
+	if setup.writeBack != nil {
+		if wb, err = setup.writeBack(st); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		e.wb = &fakeWriteBack{store: st}
+		wb = e.wb
+	}
+	e.svc, err = orchestrator.NewTaskService(orchestrator.TaskServiceConfig{Store: st, Queues: queues, WriteBack: wb})
 	if err != nil {
 		t.Fatal(err)
 	}
 	core, logs := observer.New(zap.DebugLevel)
-	e.logs = logs
+	e.logs, e.logger = logs, zap.New(core)
 	e.bot = orchestrator.Bot{Name: "coding-holds", Kind: "coding-holds", Portal: "coding-worklist", Schedule: "*/15 * * * *",
 		Timezone: "UTC", MaxRetry: 3, Timeout: time.Minute, RetryDelay: time.Second, Enabled: true}
 	if err := st.UpsertBot(ctx, e.bot); err != nil {
 		t.Fatal(err)
 	}
 	cfg := Config{Store: st, Users: st, Schedules: st, Tasks: e.svc, Evidence: ev, Runs: e.runs,
-		Bots: map[string]orchestrator.Bot{e.bot.Name: e.bot}, Logger: zap.New(core), PageSize: 4, PasswordCost: bcrypt.MinCost}
-	if opt != nil {
-		opt(&cfg)
+		Bots: map[string]orchestrator.Bot{e.bot.Name: e.bot}, Logger: e.logger, PageSize: 4, PasswordCost: bcrypt.MinCost}
+	if setup.config != nil {
+		setup.config(&cfg)
 	}
 	e.srv, err = New(cfg)
 	if err != nil {
@@ -250,8 +286,8 @@ func testPNG(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-// seed records a failed run with a screenshot and a DOM snapshot, one
-// coding-hold item per payer and a task for each.
+// seed records a failed run with a screenshot and a DOM snapshot of the
+// first account, one coding-hold item per payer and a task for each.
 func (e *env) seed(ctx context.Context) {
 	t := e.t
 	now := time.Now().UTC()
@@ -264,13 +300,13 @@ func (e *env) seed(ctx context.Context) {
 		t.Fatal(err)
 	}
 	e.screenshot, err = e.ev.Put(ctx, orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png",
-		Content: testPNG(t), URL: "http://portal.test/worklist?page=1", Bot: e.bot.Name, RunID: run.ID, ItemRef: "ACC-1000"})
+		Content: testPNG(t), URL: "http://portal.test/worklist?page=1", Bot: e.bot.Name, RunID: run.ID, ItemRef: e.account})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.dom, err = e.ev.Put(ctx, orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceDOM, MediaType: "text/html",
-		Content: []byte(`<html><body><script>alert("dom")</script>ACC-1000</body></html>`), URL: "http://portal.test/account/ACC-1000",
-		Bot: e.bot.Name, RunID: run.ID, ItemRef: "ACC-1000"})
+		Content: []byte(`<html><body><script>alert("dom")</script>` + e.account + `</body></html>`), URL: "http://portal.test/account/" + e.account,
+		Bot: e.bot.Name, RunID: run.ID, ItemRef: e.account})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +319,7 @@ func (e *env) seed(ctx context.Context) {
 	for i, payer := range payers {
 		acct := "ACC-" + string(rune('0'+i/10)) + string(rune('0'+i%10))
 		if i == 0 {
-			acct = "ACC-1000"
+			acct = e.account
 		}
 		hold := orchestrator.CodingHold{AccountNumber: acct, EncounterID: "E" + acct, MRN: "MRN-" + acct, PatientName: "Pat Ient " + acct,
 			Facility: "North", PatientClass: "IP", AdmitDate: "2026-11-01", DischargeDate: "2026-11-10", DaysSinceDischarge: 18,

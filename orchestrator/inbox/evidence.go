@@ -82,13 +82,3 @@ func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request, _ *principa
 	}
 	writeJSON(w, http.StatusOK, evidenceJSON(e))
 }
-
-// EvidenceJSON is an evidence record in the API, with where to fetch it.
-type EvidenceJSON struct {
-	orchestrator.Evidence
-	ContentURL string `json:"content_url"`
-}
-
-func evidenceJSON(e orchestrator.Evidence) EvidenceJSON {
-	return EvidenceJSON{Evidence: e, ContentURL: "/api/v1/evidence/" + strconv.FormatInt(e.ID, 10) + "/content"}
-}

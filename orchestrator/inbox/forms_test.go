@@ -187,3 +187,36 @@ func TestClaimConflict(t *testing.T) {
 		t.Fatalf("task after the lost race: %+v %v", got, err)
 	}
 }
+
+// A claim from a page that went stale fails even when the task is free
+// again, naming who changed it; the API's version field does the same.
+func TestStaleClaimNamesWhoChangedIt(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	task := e.tasks[2]
+	base := e.http.URL + "/tasks/" + strconv.FormatInt(task.ID, 10)
+	a, csrfA := e.login("staff")
+	b, csrfB := e.login("staff2")
+	seen := strconv.FormatInt(task.Version, 10)
+	if resp, _ := rawForm(t, a, base+"/claim", "csrf_token="+url.QueryEscape(csrfA)+"&version="+seen); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("claim: %d", resp.StatusCode)
+	}
+	cur, _ := e.store.Task(context.Background(), task.ID)
+	if resp, _ := rawForm(t, a, base+"/release", "csrf_token="+url.QueryEscape(csrfA)+"&version="+strconv.FormatInt(cur.Version, 10)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("release: %d", resp.StatusCode)
+	}
+	resp, page := rawForm(t, b, base+"/claim", "csrf_token="+url.QueryEscape(csrfB)+"&version="+seen)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "it was changed by staff at") || !strings.Contains(page, "reload and try again") {
+		t.Fatalf("stale claim: %d, want 409 naming staff", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", e.http.URL+"/api/v1/tasks/"+strconv.FormatInt(task.ID, 10)+"/claim", strings.NewReader(`{"version": `+seen+`}`))
+	req.Header.Set(csrfHeader, csrfB)
+	req.Header.Set("Content-Type", "application/json")
+	resp, body := do(t, b, req)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "changed by staff") {
+		t.Fatalf("API stale claim: %d %s", resp.StatusCode, body)
+	}
+	if got, _ := e.store.Task(context.Background(), task.ID); got.Assignee != "" {
+		t.Fatalf("the stale claim took the task: %+v", got)
+	}
+}

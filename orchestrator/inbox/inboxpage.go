@@ -35,8 +35,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p *principal) {
 	if tq.Page > 1 {
 		v.Prev = tq.Page - 1
 	}
-	if tq.Page < page.Pages {
-		v.Next = tq.Page + 1
+	if tq.Page < page.Pages || (page.More && len(page.Rows) == s.cfg.PageSize) {
+		v.Next = tq.Page + 1 // past CountMax the pages go on while they are full
 	}
 	s.render(w, r, p, http.StatusOK, "inbox", view{Title: "Inbox", Nav: "inbox", Flash: flash(r), Data: v})
 }

@@ -137,3 +137,30 @@ func equalIDs(a, b []int64) bool {
 	}
 	return true
 }
+
+// Past Config.CountMax the inbox says "more than" and keeps paging while
+// pages are full; the API says so with "more".
+func TestInboxCountCap(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, func(c *Config) { c.CountMax = 3 })
+	c, _ := e.login("staff")
+	req, _ := http.NewRequest("GET", e.http.URL+"/inbox?sort=oldest", nil)
+	_, page := do(t, c, req)
+	if !strings.Contains(page, "(more than 3 tasks)") || !strings.Contains(page, "Page 1 of 1+") || !strings.Contains(page, `id="next"`) {
+		t.Errorf("first page of a capped listing:\n%s", page)
+	}
+	if got := listedTasks(page); !equalIDs(got, e.taskIDs([]int{0, 1, 2, 3})) {
+		t.Errorf("first page lists %v", got)
+	}
+	req, _ = http.NewRequest("GET", e.http.URL+"/inbox?sort=oldest&page=2", nil)
+	_, page = do(t, c, req)
+	if got := listedTasks(page); !equalIDs(got, e.taskIDs([]int{4, 5})) || strings.Contains(page, `id="next"`) {
+		t.Errorf("second page lists %v (next link: %v)", got, strings.Contains(page, `id="next"`))
+	}
+	req, _ = http.NewRequest("GET", e.http.URL+"/api/v1/tasks?sort=oldest", nil)
+	_, body := do(t, c, req)
+	var list TaskListJSON
+	if err := json.Unmarshal([]byte(body), &list); err != nil || list.Total != 3 || !list.More || len(list.Tasks) != 4 {
+		t.Errorf("API: total %d more %v tasks %d (%v)", list.Total, list.More, len(list.Tasks), err)
+	}
+}

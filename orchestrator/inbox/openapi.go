@@ -2,7 +2,9 @@ package inbox
 
 import (
 	"net/http"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -13,6 +15,7 @@ var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
 // is in x-docket-role).
 func (s *Server) openAPIDoc() map[string]any {
 	paths := map[string]any{}
+	set := schemaSet{}
 	for _, rt := range s.routes {
 		if !rt.API || !strings.HasPrefix(rt.Pattern, "/api/v1/") {
 			continue
@@ -20,7 +23,7 @@ func (s *Server) openAPIDoc() map[string]any {
 		op := map[string]any{
 			"summary":     rt.Summary,
 			"operationId": operationID(rt),
-			"responses":   responsesFor(rt),
+			"responses":   responsesFor(rt, set),
 		}
 		op["x-docket-role"] = string(rt.Role)
 		op["security"] = []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}, "csrf": []any{}}}
@@ -63,7 +66,8 @@ func (s *Server) openAPIDoc() map[string]any {
 				"Authenticate with an API token (Authorization: Bearer dkt_..., created at /account/tokens), or with the " +
 				"browser session cookie plus the X-CSRF-Token header for unsafe methods. Each operation needs at least " +
 				"the role in x-docket-role (viewer < staff < supervisor < admin); 401 without credentials, 403 with too " +
-				"little role. Records use the domain's field names.",
+				"little role. Records have stable snake_case field names (components/schemas); times are RFC 3339 " +
+				"in UTC, and a time that is not set is left out.",
 		},
 		"paths": paths,
 		"components": map[string]any{
@@ -72,22 +76,32 @@ func (s *Server) openAPIDoc() map[string]any {
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
 				"csrf":    map[string]any{"type": "apiKey", "in": "header", "name": csrfHeader},
 			},
-			"schemas": map[string]any{
-				"Error": map[string]any{"type": "object", "required": []string{"error", "code"}, "properties": map[string]any{
-					"error": map[string]any{"type": "string"},
-					"code":  map[string]any{"type": "string", "enum": []string{"unauthenticated", "forbidden", "not_found", "conflict", "invalid", "too_large", "unavailable", "internal"}},
-				}},
-				"TaskInput": map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{
-					"version": map[string]any{"type": "integer", "description": "the task version you saw; 0 or absent: current. A stale version is 409."},
-					"body":    map[string]any{"type": "string", "maxLength": s.cfg.CommentMax, "description": "comment text (comments)"},
-					"outcome": map[string]any{"type": "string", "description": "one of the task's queue outcomes (resolve)"},
-					"note":    map[string]any{"type": "string", "maxLength": s.cfg.CommentMax, "description": "resolution note (resolve)"},
-					"user":    map[string]any{"type": "string", "description": "who gets the task (assign)"},
-				}},
-				"Object": map[string]any{"type": "object"},
-			},
+			"schemas": s.schemas(set),
 		},
 	}
+}
+
+// schemas are the records' generated schemas plus the error and the task
+// action's input.
+func (s *Server) schemas(set schemaSet) map[string]any {
+	out := map[string]any{
+		"Error": map[string]any{"type": "object", "required": []string{"error", "code"}, "properties": map[string]any{
+			"error": map[string]any{"type": "string"},
+			"code":  map[string]any{"type": "string", "enum": []string{"unauthenticated", "forbidden", "not_found", "conflict", "invalid", "too_large", "unavailable", "internal"}},
+		}},
+		"TaskInput": map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{
+			"version": map[string]any{"type": "integer", "description": "the task version you saw (task.version); 0 or absent: current. " +
+				"A stale version is 409, naming who changed the task and when."},
+			"body":    map[string]any{"type": "string", "maxLength": s.cfg.CommentMax, "description": "comment text (comments)"},
+			"outcome": map[string]any{"type": "string", "description": "one of the task's queue outcomes (resolve)"},
+			"note":    map[string]any{"type": "string", "maxLength": s.cfg.CommentMax, "description": "resolution note (resolve)"},
+			"user":    map[string]any{"type": "string", "description": "who gets the task (assign)"},
+		}},
+	}
+	for name, schema := range set {
+		out[name] = schema
+	}
+	return out
 }
 
 func operationID(rt Route) string {
@@ -97,16 +111,20 @@ func operationID(rt Route) string {
 	return strings.ToLower(rt.Method) + "_" + p
 }
 
-func responsesFor(rt Route) map[string]any {
+func responsesFor(rt Route, set schemaSet) map[string]any {
 	errRef := map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
 	with := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": errRef["content"]}
 	}
-	ok := map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Object"}}}}
+	answer := apiAnswers[rt.Method+" "+rt.Pattern]
+	ok := map[string]any{"description": "OK"}
+	if answer.Body != nil {
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": set.ref(reflect.TypeOf(answer.Body))}}
+	}
 	if strings.HasSuffix(rt.Pattern, "/content") {
 		ok = map[string]any{"description": "the evidence bytes (images as themselves, anything else as text/plain)"}
 	}
-	r := map[string]any{"200": ok, "401": with("no or bad credentials"), "403": with("role too low, or missing CSRF token")}
+	r := map[string]any{strconv.Itoa(answer.Status): ok, "401": with("no or bad credentials"), "403": with("role too low, or missing CSRF token")}
 	if strings.Contains(rt.Pattern, "{") {
 		r["404"] = with("no such record")
 	}
@@ -131,7 +149,7 @@ func taskQueryParams() []any {
 		q("age", "at least this many days old", map[string]any{"type": "integer", "minimum": 0}),
 		q("payer", "payer contains (any case)", str),
 		q("reason", "task reason (exact)", str),
-		q("q", "account or reference contains", str),
+		q("q", "account or reference starts with (case-sensitive)", str),
 		q("sort", "priority (default), due, oldest, newest", map[string]any{"type": "string", "enum": []string{"priority", "due", "oldest", "newest"}}),
 		q("page", "1-based page", map[string]any{"type": "integer", "minimum": 1}),
 	}

@@ -126,5 +126,5 @@ func (s *Server) apiQueues(w http.ResponseWriter, r *http.Request, _ *principal)
 		s.fail(w, r, true, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"queues": stats})
+	writeJSON(w, http.StatusOK, QueuesJSON{Queues: stats})
 }

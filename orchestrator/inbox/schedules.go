@@ -99,7 +99,7 @@ func (s *Server) apiScheduleAction(op scheduleOp) func(http.ResponseWriter, *htt
 			return
 		}
 		if op == schedRun {
-			writeJSON(w, http.StatusAccepted, map[string]any{"run": run})
+			writeJSON(w, http.StatusAccepted, RunStartedJSON{Run: runJSON(run)})
 			return
 		}
 		b, err := s.findBot(r.Context(), r.PathValue("bot"))
@@ -107,6 +107,6 @@ func (s *Server) apiScheduleAction(op scheduleOp) func(http.ResponseWriter, *htt
 			s.fail(w, r, true, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"bot": b.Name, "paused": op == schedPause})
+		writeJSON(w, http.StatusOK, PauseJSON{Bot: b.Name, Paused: op == schedPause})
 	}
 }

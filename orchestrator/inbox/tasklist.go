@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +24,7 @@ type TaskQuery struct {
 	MinAge   int    // days; 0 = any
 	Payer    string // case-insensitive substring of the item's payer
 	Reason   string // exact
-	Search   string // substring of the item reference
+	Search   string // prefix of the item reference or account
 	Sort     string // priority (default), due, oldest, newest
 	Page     int    // 1-based
 }
@@ -115,20 +114,26 @@ type TaskRow struct {
 type TaskPage struct {
 	Query TaskQuery
 	Rows  []TaskRow
+	// Total counts the matching tasks up to Config.CountMax; More says
+	// there are more than that (pages go on while they are full).
 	Total int
+	More  bool
 	Pages int
 }
 
-// scanPage is how many tasks one store call returns while listing.
-const scanPage = 500
+// taskSorts maps the inbox's sort names to the store's orders.
+var taskSorts = map[string]orchestrator.TaskSort{
+	"priority": orchestrator.TaskSortPriority, "due": orchestrator.TaskSortDue,
+	"oldest": orchestrator.TaskSortOldest, "newest": orchestrator.TaskSortNewest,
+}
 
-// listTasks filters, sorts and pages tasks. Queue, status, assignee,
-// priority and reference search go to the store, every value as a query
-// parameter; the SLA state as of now (the stored one waits for the sweep),
-// age, reason and payer (which TaskFilter does not have) are applied here.
-func (s *Server) listTasks(ctx context.Context, p *principal, tq TaskQuery) (TaskPage, error) {
-	now := s.cfg.Now()
-	f := orchestrator.TaskFilter{Queue: tq.Queue, Priority: tq.Priority, Search: tq.Search, Limit: scanPage}
+// filter turns the query into the store's filter: every filter, the sort
+// and the page run in SQL, every value as a query parameter. The SLA state
+// is the one as of now (the stored one waits for the sweep), and age counts
+// whole days since the task opened.
+func (tq TaskQuery) filter(viewer string, now time.Time) orchestrator.TaskFilter {
+	f := orchestrator.TaskFilter{Queue: tq.Queue, Priority: tq.Priority, Search: tq.Search, Reason: tq.Reason,
+		Payer: tq.Payer, Sort: taskSorts[tq.Sort]}
 	switch tq.Status {
 	case "open":
 		f.Open = true
@@ -142,116 +147,61 @@ func (s *Server) listTasks(ctx context.Context, p *principal, tq TaskQuery) (Tas
 		f.Status = orchestrator.TaskCompleted
 	}
 	if tq.Mine {
-		f.Assignee = p.User.Name
+		f.Assignee = viewer
 	}
-	var rows []TaskRow
-	for {
-		batch, err := s.cfg.Store.Tasks(ctx, f)
-		if err != nil {
-			return TaskPage{}, err
-		}
-		for _, t := range batch {
-			row := TaskRow{Task: t, SLA: slaState(t, now), AgeDays: int(now.Sub(t.CreatedAt).Hours() / 24)}
-			if (tq.SLA != "" && row.SLA != tq.SLA) || (tq.Reason != "" && t.Reason != tq.Reason) || (tq.MinAge > 0 && row.AgeDays < tq.MinAge) {
-				continue
-			}
-			rows = append(rows, row)
-		}
-		if len(batch) < scanPage {
-			break
-		}
-		f.Offset += scanPage
+	if tq.SLA != "" {
+		f.SLAState, f.SLAAt = tq.SLA, now
 	}
-	// Items are read only for a payer filter (every candidate) or for
-	// the rows shown (one page).
-	items := map[int64]orchestrator.WorkItem{}
-	summarise := func(rows []TaskRow) error {
-		for i := range rows {
-			id := rows[i].Task.ItemID
-			if id == 0 {
-				continue
-			}
-			it, ok := items[id]
-			if !ok {
-				var err error
-				if it, err = s.cfg.Store.Item(ctx, id); err != nil {
-					return err
-				}
-				items[id] = it
-			}
-			rows[i].Payer, rows[i].Patient, rows[i].Facility = itemSummary(it.Data)
-		}
-		return nil
+	if tq.MinAge > 0 {
+		f.CreatedUntil = now.Add(-time.Duration(tq.MinAge) * 24 * time.Hour)
 	}
-	if tq.Payer != "" {
-		if err := summarise(rows); err != nil {
-			return TaskPage{}, err
-		}
-		kept := rows[:0]
-		for _, row := range rows {
-			if strings.Contains(strings.ToLower(row.Payer), strings.ToLower(tq.Payer)) {
-				kept = append(kept, row)
-			}
-		}
-		rows = kept
+	return f
+}
+
+// listTasks reads one page of the inbox and the count of every match,
+// then the items of the rows shown (for patient and facility).
+func (s *Server) listTasks(ctx context.Context, p *principal, tq TaskQuery) (TaskPage, error) {
+	now := s.cfg.Now()
+	f := tq.filter(p.User.Name, now)
+	total, err := s.cfg.Store.CountTasks(ctx, f, s.cfg.CountMax+1)
+	if err != nil {
+		return TaskPage{}, err
 	}
-	sortRows(rows, tq.Sort)
-	page := TaskPage{Query: tq, Total: len(rows)}
 	size := s.cfg.PageSize
-	page.Pages = max(1, (len(rows)+size-1)/size)
-	start := min((tq.Page-1)*size, len(rows))
-	page.Rows = rows[start:min(start+size, len(rows))]
-	if tq.Payer == "" {
-		if err := summarise(page.Rows); err != nil {
-			return TaskPage{}, err
+	page := TaskPage{Query: tq, Total: min(total, s.cfg.CountMax), More: total > s.cfg.CountMax}
+	page.Pages = max(1, (page.Total+size-1)/size)
+	f.Limit, f.Offset = size, (tq.Page-1)*size
+	if f.Offset >= total && !page.More {
+		return page, nil
+	}
+	tasks, err := s.cfg.Store.Tasks(ctx, f)
+	if err != nil {
+		return TaskPage{}, err
+	}
+	page.Rows = make([]TaskRow, 0, len(tasks))
+	for _, t := range tasks {
+		row := TaskRow{Task: t, SLA: slaState(t, now), Payer: t.Payer, AgeDays: int(now.Sub(t.CreatedAt).Hours() / 24)}
+		if t.ItemID != 0 {
+			it, err := s.cfg.Store.Item(ctx, t.ItemID)
+			if err != nil {
+				return TaskPage{}, err
+			}
+			row.Patient, row.Facility = itemSummary(it.Data)
 		}
+		page.Rows = append(page.Rows, row)
 	}
 	return page, nil
 }
 
-func sortRows(rows []TaskRow, by string) {
-	due := func(t orchestrator.HumanTask) time.Time {
-		if t.DueAt.IsZero() {
-			return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
-		}
-		return t.DueAt
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i].Task, rows[j].Task
-		switch by {
-		case "due":
-			if !due(a).Equal(due(b)) {
-				return due(a).Before(due(b))
-			}
-		case "newest":
-			return a.ID > b.ID
-		case "priority":
-			if a.Priority.Rank() != b.Priority.Rank() {
-				return a.Priority.Rank() > b.Priority.Rank()
-			}
-			if !due(a).Equal(due(b)) {
-				return due(a).Before(due(b))
-			}
-		}
-		return a.ID < b.ID
-	})
-}
-
-// itemSummary reads the few fields the list shows from an item's data,
-// whichever kind it is.
-func itemSummary(data json.RawMessage) (payer, patient, facility string) {
+// itemSummary reads the patient and facility the list shows from an
+// item's data, whichever kind it is.
+func itemSummary(data json.RawMessage) (patient, facility string) {
 	var d struct {
-		PrimaryPayer string `json:"primary_payer"`
-		Payer        string `json:"payer"`
-		PatientName  string `json:"patient_name"`
-		Facility     string `json:"facility"`
+		PatientName string `json:"patient_name"`
+		Facility    string `json:"facility"`
 	}
 	if json.Unmarshal(data, &d) != nil {
-		return "", "", ""
+		return "", ""
 	}
-	payer = d.PrimaryPayer
-	if payer == "" {
-		payer = d.Payer
-	}
-	return payer, d.PatientName, d.Facility
+	return d.PatientName, d.Facility
 }

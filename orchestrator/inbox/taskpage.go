@@ -64,6 +64,31 @@ type taskDetail struct {
 	Fields   []Field
 	Evidence []orchestrator.Evidence // about the item, and the write-back's
 	Audit    []orchestrator.AuditEntry
+	// WriteBackShots are the write-back run's screenshots, labelled.
+	WriteBackShots []labelledEvidence
+}
+
+// labelledEvidence is a write-back screenshot and what it shows.
+type labelledEvidence struct {
+	orchestrator.Evidence
+	Purpose string // orchestrator.PurposeBefore or PurposeAfter the action
+}
+
+// writeBackShots labels a write-back run's screenshots. The bot takes one
+// before it acts and one after it acted (only the first when the portal
+// already showed the decision), so in capture order the last of several
+// shows the portal after the action and the others before it.
+func writeBackShots(ev []orchestrator.Evidence) []labelledEvidence {
+	var out []labelledEvidence
+	for _, e := range ev {
+		if e.Kind == orchestrator.EvidenceScreenshot {
+			out = append(out, labelledEvidence{Evidence: e, Purpose: orchestrator.PurposeBefore})
+		}
+	}
+	if len(out) > 1 {
+		out[len(out)-1].Purpose = orchestrator.PurposeAfter
+	}
+	return out
 }
 
 const taskAuditLimit = 500
@@ -73,7 +98,7 @@ func (s *Server) taskDetail(ctx context.Context, id int64) (taskDetail, error) {
 	if err != nil {
 		return taskDetail{}, err
 	}
-	d := taskDetail{TaskView: tv, SLA: slaState(tv.Task, s.cfg.Now())}
+	d := taskDetail{TaskView: tv, SLA: slaState(tv.Task, s.cfg.Now()), WriteBackShots: writeBackShots(tv.WriteBackEvidence)}
 	subject := orchestrator.AuditSubjectTask(0, id)
 	seen := map[int64]bool{}
 	if it := tv.Item; it != nil {

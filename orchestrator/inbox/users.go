@@ -129,7 +129,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, _ *principal) 
 	for _, u := range list {
 		out = append(out, userJSON(u))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": out})
+	writeJSON(w, http.StatusOK, UsersJSON{Users: out})
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *principal) {

@@ -40,6 +40,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Store) {
 		{"Secrets", testSecrets},
 	}
 	tests = append(tests, workTests()...)
+	tests = append(tests, inboxTests()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

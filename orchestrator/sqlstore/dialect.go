@@ -100,6 +100,23 @@ func (d dialect) nullTS(t time.Time) any {
 	return d.ts(t)
 }
 
+// dueKey is the deadline as the inbox indexes hold it; a task with no
+// deadline compares after every time on SQLite and is NULL on PostgreSQL.
+func (d dialect) dueKey() string {
+	if d.name == "postgres" {
+		return "due_at"
+	}
+	return "coalesce(due_at, '9999')"
+}
+
+// dueAfter matches tasks with no deadline or one after the ? time.
+func (d dialect) dueAfter() string {
+	if d.name == "postgres" {
+		return "(due_at IS NULL OR due_at > ?)"
+	}
+	return "coalesce(due_at, '9999') > ?"
+}
+
 // nullsLast orders column ascending with NULLs after every value; the
 // dialects disagree on where NULLs go by default.
 func (d dialect) nullsLast(column string) string {

@@ -8,6 +8,12 @@
 // with microsecond precision on both, so a hash computed over a stored time
 // is the same before and after a round trip.
 //
+// The inbox's task lists filter, sort, page and count in SQL (taskfilter.go):
+// each order of the open tasks has an index that also holds every filtered
+// column, so a page's ids and its count come from the index and only the
+// page's rows are read; on SQLite the store names the index, since its
+// planner cannot tell a selective filter from a broad one.
+//
 // It imports orchestrator and database drivers only, never bots, tasks or cmd.
 //
 // Open does not migrate: the caller runs Migrate (docket does on start and

@@ -17,7 +17,7 @@ const itemColumns = `id, queue, portal, external_id, kind, status, data, data_ha
 
 // UpsertItem inserts or updates the item keyed by (Portal, ExternalID) and,
 // when its data hash changed, appends one history entry with the field
-// changes, in one transaction. Unchanged data only moves the item's last
+// changes and keeps its tasks' Payer in step, in one transaction. Unchanged data only moves the item's last
 // run; Version and UpdatedAt stay as they were.
 //
 // Two upserts of the same item cannot both see it missing: the insert is
@@ -107,6 +107,17 @@ func (s *Store) upsertItemTx(ctx context.Context, tx *sql.Tx, u orchestrator.Ite
 	}
 	if err := s.appendHistory(ctx, tx, item, u, orchestrator.ActionUpdated, changes); err != nil {
 		return orchestrator.UpsertResult{}, err
+	}
+	// The item's tasks carry its payer for the inbox filter.
+	payer := orchestrator.ItemPayer(u.Data)
+	moved, err := tx.ExecContext(ctx, s.d.q(`UPDATE human_tasks SET payer = ? WHERE item_id = ? AND payer <> ?`), payer, item.ID, payer)
+	if err != nil {
+		return orchestrator.UpsertResult{}, fmt.Errorf("tasks' payer: %w", err)
+	}
+	if n, err := moved.RowsAffected(); err == nil && n > 0 {
+		if err := s.notePayerTx(ctx, tx, payer); err != nil {
+			return orchestrator.UpsertResult{}, fmt.Errorf("tasks' payer: %w", err)
+		}
 	}
 	return orchestrator.UpsertResult{Item: item, Outcome: orchestrator.UpsertUpdated, Changes: changes}, nil
 }

@@ -22,6 +22,8 @@ type Store struct {
 	// schema is the PostgreSQL schema in use ("" for the server default).
 	schema string
 	now    func() time.Time
+	// selectiveMax: see selectiveMaxDefault.
+	selectiveMax int
 }
 
 var _ orchestrator.Store = (*Store)(nil)
@@ -67,7 +69,7 @@ func openSQLite(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(cfg.MaxOpenConns)
-	s := &Store{db: db, d: sqliteDialect(), addr: "sqlite:" + path, now: cfg.NowFunc}
+	s := &Store{db: db, d: sqliteDialect(), addr: "sqlite:" + path, now: cfg.NowFunc, selectiveMax: selectiveMaxDefault}
 	if err := s.Ping(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -95,7 +97,7 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	db := stdlib.OpenDB(*pc)
 	db.SetMaxOpenConns(cfg.MaxOpenConns)
 	db.SetMaxIdleConns(cfg.MaxOpenConns)
-	s := &Store{db: db, d: postgresDialect(), addr: addr, schema: cfg.Schema, now: cfg.NowFunc}
+	s := &Store{db: db, d: postgresDialect(), addr: addr, schema: cfg.Schema, now: cfg.NowFunc, selectiveMax: selectiveMaxDefault}
 	if err := s.Ping(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}

@@ -20,9 +20,11 @@ func (s *Store) Task(ctx context.Context, id int64) (orchestrator.HumanTask, err
 }
 
 // UpdateTask writes u.Task if the stored task is still at u.Task.Version,
-// bumps the version and appends the audit entry, in one transaction. The
-// compare-and-set is in the UPDATE's WHERE clause, so of two writers that
-// read the same version exactly one succeeds; the other gets ErrConflict.
+// bumps the version, records u.Actor as its last changer and appends the
+// audit entry and (u.History, for a task about an item) the item's history
+// entry, in one transaction. The compare-and-set is in the UPDATE's WHERE
+// clause, so of two writers that read the same version exactly one
+// succeeds; the other gets ErrConflict and nothing of its change is kept.
 func (s *Store) UpdateTask(ctx context.Context, u orchestrator.TaskUpdate) (orchestrator.HumanTask, error) {
 	t := u.Task
 	switch {
@@ -46,12 +48,12 @@ func (s *Store) UpdateTask(ctx context.Context, u orchestrator.TaskUpdate) (orch
 				queue = ?, status = ?, assignee = ?, outcome = ?, due_at = ?, updated_at = ?, version = version + 1,
 				priority = ?, priority_rank = ?, detail = ?, at_risk_at = ?, sla_state = ?, escalation = ?,
 				escalated_to = ?, escalate_at = ?, assigned_at = ?, assigned_by = ?, completed_at = ?, completed_by = ?,
-				resolution = ?, writeback_run_id = ?
+				resolution = ?, writeback_run_id = ?, updated_by = ?
 			WHERE id = ? AND version = ? RETURNING `+taskColumns),
 			t.Queue, string(t.Status), t.Assignee, t.Outcome, s.d.nullTS(t.DueAt), s.d.ts(at),
 			string(t.Priority), t.Priority.Rank(), t.Detail, s.d.nullTS(t.AtRiskAt), string(t.SLAState), t.Escalation,
 			t.EscalatedTo, s.d.nullTS(t.EscalateAt), s.d.nullTS(t.AssignedAt), t.AssignedBy, s.d.nullTS(t.CompletedAt), t.CompletedBy,
-			t.Resolution, t.WriteBackRunID, t.ID, t.Version))
+			t.Resolution, t.WriteBackRunID, u.Actor, t.ID, t.Version))
 		if errors.Is(err, sql.ErrNoRows) {
 			var exists int
 			if err := tx.QueryRowContext(ctx, s.d.q(`SELECT 1 FROM human_tasks WHERE id = ?`), t.ID).Scan(&exists); err != nil {
@@ -61,6 +63,11 @@ func (s *Store) UpdateTask(ctx context.Context, u orchestrator.TaskUpdate) (orch
 		}
 		if err != nil {
 			return err
+		}
+		if u.History != "" {
+			if err := s.taskHistoryTx(ctx, tx, out.ItemID, at, u.Actor, u.Action, u.History); err != nil {
+				return err
+			}
 		}
 		_, err = s.appendAuditTx(ctx, tx, orchestrator.AuditEntry{
 			At: at, Actor: u.Actor, Action: u.Action, Subject: orchestrator.AuditSubjectTask(out.ItemID, out.ID), Detail: u.Detail,
@@ -127,8 +134,9 @@ func (s *Store) NextInTurn(ctx context.Context, name string) (int64, error) {
 	return v, nil
 }
 
-// AddComment stores a comment and an audit entry saying one was made (the
-// body may hold PHI and stays out of the audit log).
+// AddComment stores a comment, an audit entry saying one was made and, for
+// a task about an item, the item's history entry (the body may hold PHI
+// and stays out of both).
 func (s *Store) AddComment(ctx context.Context, c orchestrator.TaskComment) (orchestrator.TaskComment, error) {
 	if c.Author == "" || c.Body == "" {
 		return orchestrator.TaskComment{}, fmt.Errorf("sqlstore: comment on task %d: %w: needs an author and text", c.TaskID, orchestrator.ErrInvalid)
@@ -141,6 +149,10 @@ func (s *Store) AddComment(ctx context.Context, c orchestrator.TaskComment) (orc
 		}
 		if err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO task_comments (task_id, author, body, at)
 			VALUES (?, ?, ?, ?) RETURNING id`), c.TaskID, c.Author, c.Body, s.d.ts(c.At)).Scan(&c.ID); err != nil {
+			return err
+		}
+		reason := fmt.Sprintf("task %d commented (comment %d)", c.TaskID, c.ID)
+		if err := s.taskHistoryTx(ctx, tx, itemID, c.At, orchestrator.UserActor(c.Author), "task.commented", reason); err != nil {
 			return err
 		}
 		_, err := s.appendAuditTx(ctx, tx, orchestrator.AuditEntry{
@@ -175,4 +187,18 @@ func (s *Store) Comments(ctx context.Context, taskID int64) ([]orchestrator.Task
 		return nil, fmt.Errorf("sqlstore: comments on task %d: %w", taskID, err)
 	}
 	return out, nil
+}
+
+// taskHistoryTx appends a task step to its item's history (none for a task
+// about no item), with the item's current data hash and no field changes.
+func (s *Store) taskHistoryTx(ctx context.Context, tx *sql.Tx, itemID int64, at time.Time, actor, action, reason string) error {
+	if itemID == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
+		SELECT id, ?, ?, ?, ?, '[]', data_hash FROM work_items WHERE id = ?`), s.d.ts(at), actor, action, reason, itemID)
+	if err != nil {
+		return fmt.Errorf("append item history: %w", err)
+	}
+	return nil
 }
