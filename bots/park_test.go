@@ -2,6 +2,7 @@ package bots
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -13,7 +14,14 @@ import (
 func TestKeptSessionServesTheNextRunOfItsTarget(t *testing.T) {
 	t.Parallel()
 	srv := portal(t)
-	p := newTestPool(t, PoolConfig{Contexts: 1, KeepIdle: 3 * time.Second})
+	var kept, fresh atomic.Int32
+	p := newTestPool(t, PoolConfig{Contexts: 1, KeepIdle: 3 * time.Second, OnSession: func(k bool) {
+		if k {
+			kept.Add(1)
+		} else {
+			fresh.Add(1)
+		}
+	}})
 	ctx := context.Background()
 	alice := Target{Portal: "a", BaseURL: srv.URL, Username: "alice"}
 	bob := Target{Portal: "a", BaseURL: srv.URL, Username: "bob"}
@@ -83,5 +91,8 @@ func TestKeptSessionServesTheNextRunOfItsTarget(t *testing.T) {
 	defer s.Close()
 	if st := p.Stats(); st.Reused != before || st.Parked != 0 {
 		t.Fatalf("expired session: reused %d (was %d), parked %d; want no reuse", st.Reused, before, st.Parked)
+	}
+	if k, f := kept.Load(), fresh.Load(); k != 1 || f != 4 {
+		t.Errorf("OnSession saw %d kept and %d new sessions, want 1 and 4", k, f)
 	}
 }

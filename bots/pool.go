@@ -208,6 +208,9 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 			p.reused++
 			p.mu.Unlock()
 		}
+		if p.cfg.OnSession != nil {
+			p.cfg.OnSession(reused)
+		}
 		var once sync.Once
 		end := func(keep bool) error {
 			var err error

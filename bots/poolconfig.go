@@ -68,6 +68,9 @@ type PoolConfig struct {
 	OnSessionWait func(d time.Duration)
 	// OnLaunch, if set, is called with how long each browser launch took.
 	OnLaunch func(d time.Duration)
+	// OnSession, if set, is called for each session handed out: kept is
+	// true when it is a signed-in session an earlier run kept.
+	OnSession func(kept bool)
 }
 
 // LeaklessMode chooses the orphan guard.

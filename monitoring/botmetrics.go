@@ -137,11 +137,24 @@ func (m *Metrics) InitSelectors(portal string, elements []string) {
 	}
 }
 
-// InitBrowser creates the browser restart series at zero.
+// InitBrowser creates the browser restart and session series at zero.
 func (m *Metrics) InitBrowser() {
 	for _, r := range []string{"crash", "recycle"} {
 		m.BrowserRestarts.WithLabelValues(r)
 	}
+	for _, s := range []string{"new", "kept"} {
+		m.BrowserSessions.WithLabelValues(s)
+	}
+}
+
+// BrowserSession counts a session handed to a run: kept when it was still
+// signed in from an earlier run.
+func (m *Metrics) BrowserSession(kept bool) {
+	start := "new"
+	if kept {
+		start = "kept"
+	}
+	m.BrowserSessions.WithLabelValues(start).Inc()
 }
 
 func knownReason(r string) bool {

@@ -39,6 +39,7 @@ type Metrics struct {
 	BrowserCapacity prometheus.Gauge
 	BrowserLaunch   prometheus.Histogram
 	SessionWait     prometheus.Histogram
+	BrowserSessions *prometheus.CounterVec // start (new, kept)
 
 	// Fleet.
 	WorkerHeartbeat prometheus.Gauge
@@ -109,6 +110,9 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "docket_browser_session_wait_seconds", Help: "Time a run waited for a free browser context.",
 			Buckets: stepBuckets,
 		}),
+		BrowserSessions: counter("docket_browser_sessions_total",
+			"Browser sessions handed to runs, by start: new (a fresh context that signs in) or kept (still signed in from an earlier run).",
+			"start"),
 		WorkerHeartbeat: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "docket_worker_heartbeat_timestamp_seconds",
 			Help: "Unix time of this worker's last heartbeat (its browser and queue connection were checked).",
@@ -125,7 +129,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		m.BotRuns, m.BotRunDuration, m.RunsStarted, m.RunFailures, m.LoginFailures, m.ConsecutiveFailures,
 		m.StepDuration, m.RecordsRead, m.PagesRead, m.Screenshots, m.ItemChanges, m.LastSuccess,
 		m.SelectorMatches, m.SelectorMisses,
-		m.BrowserRestarts, m.BrowserInUse, m.BrowserCapacity, m.BrowserLaunch, m.SessionWait,
+		m.BrowserRestarts, m.BrowserInUse, m.BrowserCapacity, m.BrowserLaunch, m.SessionWait, m.BrowserSessions,
 		m.WorkerHeartbeat, m.WorkerUp, m.ScheduledSlots,
 	}
 	for _, c := range cs {

@@ -55,6 +55,7 @@ type WorkerConfig struct {
 	RecycleAfter int           `yaml:"recycle_after"` // relaunch the browser after N runs; default 50
 	ChromiumPath string        `yaml:"chromium_path"` // default: system chromium-headless-shell, then chromium
 	StepTimeout  time.Duration `yaml:"step_timeout"`  // deadline of one browser step; default 30s
+	KeepSession  time.Duration `yaml:"keep_session"`  // keep a successful run's signed-in context for the next run of its portal this long; 0 off; default 2m
 }
 
 // DemoConfig shapes the demo portals' data.
@@ -109,7 +110,7 @@ func defaultConfig() Config {
 		HTTPAddr:         "127.0.0.1:8080",
 		PortalAddr:       "127.0.0.1:8089",
 		ClaimsPortalAddr: "127.0.0.1:8090",
-		Worker:           WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second},
+		Worker:           WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second, KeepSession: 2 * time.Minute},
 		Demo:             DemoConfig{Seed: 1, Accounts: 120, Claims: 80},
 		Portals: map[string]PortalConfig{
 			PortalCodingWorklist: {URL: "http://127.0.0.1:8089", Username: "coder", Password: "demo-password"},
@@ -221,6 +222,7 @@ var settings = []setting{
 	{"worker.recycle_after", "relaunch the browser after this many runs", integer(func(c *Config) *int { return &c.Worker.RecycleAfter })},
 	{"worker.chromium_path", "path of the Chromium binary", str(func(c *Config) *string { return &c.Worker.ChromiumPath })},
 	{"worker.step_timeout", "deadline of one browser step", duration(func(c *Config) *time.Duration { return &c.Worker.StepTimeout })},
+	{"worker.keep_session", "how long a successful run's signed-in browser context waits for the next run of its portal (0 turns it off)", duration(func(c *Config) *time.Duration { return &c.Worker.KeepSession })},
 	{"demo.accounts", "accounts in the demo coding worklist", integer(func(c *Config) *int { return &c.Demo.Accounts })},
 	{"demo.claims", "claims in the demo claim scrubber", integer(func(c *Config) *int { return &c.Demo.Claims })},
 	{"demo.latency", "latency the demo portals add to each request", duration(func(c *Config) *time.Duration { return &c.Demo.Latency })},
@@ -291,6 +293,9 @@ func (c *Config) validate() error {
 	}
 	if c.Worker.RecycleAfter < 1 {
 		return configErrorf("worker.recycle_after %d: want at least 1", c.Worker.RecycleAfter)
+	}
+	if c.Worker.KeepSession < 0 {
+		return configErrorf("worker.keep_session must not be negative")
 	}
 	if c.Worker.StepTimeout <= 0 {
 		return configErrorf("worker.step_timeout must be positive")

@@ -49,6 +49,7 @@ func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
 		{name: "bad env value", env: []string{"DOCKET_WORKER_CONCURRENCY=lots"}, mention: "DOCKET_WORKER_CONCURRENCY"},
 		{name: "unknown env", env: []string{"DOCKET_REDIS_URI=redis://x"}, mention: "DOCKET_REDIS_URI"},
 		{name: "bad flag value", args: []string{"--worker-concurrency", "0"}, mention: "worker.concurrency"},
+		{name: "negative keep session", env: []string{"DOCKET_WORKER_KEEP_SESSION=-1m"}, mention: "worker.keep_session"},
 		{name: "unknown flag", args: []string{"--no-such-flag"}, mention: "no-such-flag"},
 		{name: "bot without portal", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: nowhere\n", mention: "nowhere"},
 		{name: "bad schedule zone", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: coding-worklist\n    timezone: Mars/Base\n", mention: "Mars/Base"},

@@ -105,16 +105,6 @@ func (r *redisProc) kill() {
 	<-r.done
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("free port: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // sentinelSetup is a master, one replica and a sentinel watching them.
 type sentinelSetup struct {
 	master, replica, sentinel *redisProc

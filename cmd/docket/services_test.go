@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -22,17 +21,6 @@ import (
 // own of each: restarting the machine's would break the other test
 // packages `make test` runs in parallel. Both are children of the test
 // process (killed with it, PR_SET_PDEATHSIG) and stopped when the test ends.
-
-// loopbackPort returns a loopback TCP port nobody listened on a moment ago.
-func loopbackPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // service is a server process the test can stop and start again on the
 // same port and data.
@@ -121,23 +109,6 @@ func (s *service) restart(t *testing.T) time.Duration {
 	return time.Since(began)
 }
 
-// findServer looks for a server binary, failing (never skipping) when it is
-// missing: `make test` installs Redis and PostgreSQL (.ci/services).
-func findServer(t *testing.T, name string, dirs ...string) string {
-	t.Helper()
-	for _, dir := range dirs {
-		p := filepath.Join(dir, name)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p
-		}
-	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed: `make test` installs it (.ci/services)", name)
-	}
-	return p
-}
-
 type redisServer struct {
 	service
 	URL string // redis://127.0.0.1:port/0
@@ -148,9 +119,9 @@ type redisServer struct {
 // keeps the queued tasks; noeviction because asynq must never lose a key.
 func startRedis(t *testing.T) *redisServer {
 	t.Helper()
-	bin := findServer(t, "redis-server", "/usr/bin", "/usr/local/bin")
+	bin := requireTool(t, "redis-server")
 	dir := t.TempDir()
-	port := loopbackPort(t)
+	port := freePort(t)
 	r := &redisServer{URL: fmt.Sprintf("redis://127.0.0.1:%d/0", port)}
 	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: -1})
 	t.Cleanup(func() { _ = rdb.Close() })
@@ -188,7 +159,7 @@ func postgresBinDir(t *testing.T) string {
 			return d
 		}
 	}
-	return filepath.Dir(findServer(t, "postgres"))
+	return filepath.Dir(requireTool(t, "postgres"))
 }
 
 // startPostgres initialises a throwaway cluster (trust auth, fsync off)
@@ -224,7 +195,7 @@ func startPostgres(t *testing.T) *pgServer {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
 	}
-	port := loopbackPort(t)
+	port := freePort(t)
 	p := &pgServer{URL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)}
 	p.service = service{
 		name: "postgres",

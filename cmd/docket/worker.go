@@ -38,12 +38,14 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 		Contexts:      a.cfg.Worker.Concurrency,
 		RecycleAfter:  a.cfg.Worker.RecycleAfter,
 		StepTimeout:   a.cfg.Worker.StepTimeout,
+		KeepIdle:      keepIdle(a.cfg.Worker.KeepSession),
 		DataDir:       filepath.Join(a.cfg.DataDir, "browser"),
 		Logger:        a.log.Named("browser"),
 		Subreaper:     true, // reap chromium helpers orphaned when a browser exits
 		OnRestart:     func(reason string) { a.metrics.BrowserRestarts.WithLabelValues(reason).Inc() },
 		OnSessionWait: func(d time.Duration) { a.metrics.SessionWait.Observe(d.Seconds()) },
 		OnLaunch:      func(d time.Duration) { a.metrics.BrowserLaunch.Observe(d.Seconds()) },
+		OnSession:     func(kept bool) { a.metrics.BrowserSession(kept) },
 	})
 	if err != nil {
 		return nil, err
@@ -112,4 +114,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// keepIdle turns worker.keep_session (0 means off) into the pool's
+// KeepIdle (negative means off).
+func keepIdle(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
