@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -646,5 +647,32 @@ func TestListsFetchedWhenScreenshotsAreNotKept(t *testing.T) {
 	shots := rec.Captures(orchestrator.EvidenceScreenshot)
 	if len(shots) != 1 || shots[0].Purpose != orchestrator.PurposeFailure || !bytes.HasPrefix(shots[0].Content, []byte("\x89PNG")) {
 		t.Errorf("%d screenshots, want the maintenance page at the failure", len(shots))
+	}
+}
+
+// A claim list the portal never answers (the connection drops) is retried
+// like a server error and ends as the portal being unavailable, not as a
+// broken selector.
+func TestFetchedListWithoutAnswer(t *testing.T) {
+	var drop atomic.Bool
+	fx := newFixture(t, portalsim.ScrubberConfig{Claims: 10, PageSize: 5}, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if drop.Load() && strings.HasPrefix(r.URL.Path, "/batches/") {
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					_ = conn.Close()
+				}
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	rec := &memRecorder{Policy: orchestrator.EvidenceExceptions, OnPage: func(int) { drop.Store(true) }}
+	err := runBot(t, newBot(t, "v1"), fx.target, rec, 0)
+	if !errors.Is(err, bots.ErrPortalUnavailable) || errors.Is(err, &bots.SelectorMissError{}) {
+		t.Fatalf("Run = %v, want bots.ErrPortalUnavailable", err)
+	}
+	if !strings.Contains(err.Error(), "did not answer 6 times") {
+		t.Errorf("Run = %v, want the attempts named", err)
 	}
 }

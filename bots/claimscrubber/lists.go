@@ -123,6 +123,17 @@ func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPa
 			}
 			continue
 		}
+		if list.Error != "" { // no answer at all: retried like a server error
+			if attempt >= r.bot.cfg.Retries {
+				return list, r.failAt(ctx, "", what, u, fmt.Errorf("claimscrubber: %s did not answer %d times: %w",
+					what, attempt+1, bots.ErrPortalUnavailable))
+			}
+			if err := r.backoff(ctx, attempt); err != nil {
+				return list, err
+			}
+			attempt++
+			continue
+		}
 		retry, err := r.judge(ctx, what, list.Status, list.Maintenance, attempt)
 		if err != nil {
 			return list, r.failAt(ctx, "", what, u, err)
