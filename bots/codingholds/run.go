@@ -174,7 +174,3 @@ func sameOrigin(u, base string) bool {
 	b, err2 := url.Parse(base)
 	return err1 == nil && err2 == nil && a.Scheme == b.Scheme && a.Host == b.Host
 }
-
-// errTransient marks a step that hit a server error and may be retried
-// from the start of the sign-in.
-var errTransient = errors.New("codingholds: transient portal error")

@@ -73,7 +73,7 @@ func (r *run) do(ctx context.Context) (Result, error) {
 	}
 	for attempt := 0; ; attempt++ {
 		err := r.act(ctx)
-		if err != nil && !errors.Is(err, errTransient) {
+		if err != nil && !errors.Is(err, bots.ErrTransient) {
 			return Result{}, r.fail(ctx, err)
 		}
 		// Whatever the answer, read the state again before deciding: a

@@ -24,9 +24,6 @@ type run struct {
 
 func (r *run) abs(path string) string { return r.base.ResolveReference(&url.URL{Path: path}).String() }
 
-// errTransient marks a server error on a step that may be retried.
-var errTransient = errors.New("writeback: transient portal error")
-
 // open navigates to u, retrying server errors with backoff; a maintenance
 // page ends the run.
 func (r *run) open(ctx context.Context, what, u string) error {
@@ -126,7 +123,7 @@ func (r *run) detectLayout(ctx context.Context) error {
 func (r *run) signIn(ctx context.Context, start string) error {
 	for attempt := 0; ; attempt++ {
 		err := r.login(ctx)
-		if !errors.Is(err, errTransient) {
+		if !errors.Is(err, bots.ErrTransient) {
 			return err
 		}
 		if attempt >= r.bot.cfg.Retries {
@@ -144,77 +141,22 @@ func (r *run) signIn(ctx context.Context, start string) error {
 // login walks the login steps the page shows. The page may already be
 // signed in (the worklist or an account page).
 func (r *run) login(ctx context.Context) error {
-	var step string
-	err := r.s.Step(ctx, "find login form", func(p *rod.Page) error {
-		m, err := bots.FindElement(p, r.file, elLoginUsername, elLoginOTP, elWorklistTable, elDetailRows)
-		step = m.Name
-		r.used(m)
-		return err
-	})
-	if errors.Is(err, &bots.SelectorMissError{}) && ctx.Err() == nil {
-		return r.miss(elLoginUsername)
-	}
-	if err != nil || step == elWorklistTable || step == elDetailRows {
-		return err
-	}
-	if step == elLoginUsername {
-		step, err = r.submit(ctx, "log in", []field{{elLoginUsername, r.s.Target.Username}, {elLoginPassword, r.s.Target.Password}},
-			elLoginSubmit, elLoginOTP, elWorklistTable, elDetailRows, elLoginError)
-		if err != nil {
-			return err
-		}
-	}
-	if step == elLoginOTP {
-		code, err := bots.TOTPCode(r.s.Target.TOTPSecret)
-		if err != nil {
-			return err
-		}
-		if step, err = r.submit(ctx, "second factor", []field{{elLoginOTP, code}}, elLoginOTPSubmit,
-			elWorklistTable, elDetailRows, elLoginError); err != nil {
-			return err
-		}
-	}
-	if step == elLoginError {
-		return bots.ErrLoginRejected
-	}
-	return nil
-}
-
-type field struct{ element, text string }
-
-// submit fills a form, clicks its button, waits for the next page and
-// returns which of the outcome elements it shows.
-func (r *run) submit(ctx context.Context, what string, fields []field, button string, outcomes ...string) (string, error) {
-	var got string
-	err := r.s.Step(ctx, what, func(p *rod.Page) error {
-		for _, f := range fields {
-			if err := bots.Input(p, r.file, f.element, f.text, r.used); err != nil {
-				return err
-			}
-		}
-		if err := r.click(p, button); err != nil {
-			return err
-		}
-		out, err := bots.FindElement(p, r.file, outcomes...)
-		if err != nil {
-			return err
-		}
-		r.used(out)
-		got = out.Name
-		return nil
-	})
-	return got, err
+	return bots.SignIn(ctx, r.s, r.file, bots.SignInForm{
+		Username: elLoginUsername, Password: elLoginPassword, Submit: elLoginSubmit,
+		OTP: elLoginOTP, OTPSubmit: elLoginOTPSubmit, Error: elLoginError,
+		SignedIn: []string{elWorklistTable, elDetailRows},
+	}, r.used)
 }
 
 // click presses a button and waits for the page it leads to; a server
-// error there is errTransient.
+// error there is bots.ErrTransient.
 func (r *run) click(p *rod.Page, button string) error {
 	status, err := bots.Click(p, r.file, button, r.used)
 	if err != nil {
 		return err
 	}
 	if status >= 500 || status == 0 {
-		return fmt.Errorf("%w: %s led to HTTP %d", errTransient, button, status)
+		return fmt.Errorf("%w: %s led to HTTP %d", bots.ErrTransient, button, status)
 	}
 	return nil
 }
