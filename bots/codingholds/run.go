@@ -98,70 +98,8 @@ func (r *run) detectLayout(ctx context.Context) error {
 // open navigates to u, retrying server errors with backoff. A maintenance
 // page ends the run at once.
 func (r *run) open(ctx context.Context, what, u string) error {
-	for attempt := 0; ; attempt++ {
-		var status int
-		err := r.s.Step(ctx, "open "+what, func(p *rod.Page) error {
-			if err := p.Navigate(u); err != nil {
-				return err
-			}
-			var err error
-			// The page's script may send the browser on (a lapsed
-			// session's redirect to the login form) while the bot waits
-			// or reads: wait for and read the page it went to.
-			for i := 0; i < 4; i++ {
-				if err = p.WaitLoad(); err == nil {
-					status, err = bots.NavigationStatus(p)
-				}
-				if err == nil || !bots.NavigatedAway(err) {
-					break
-				}
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if status < 500 && status != 0 {
-			if status >= 400 {
-				return fmt.Errorf("codingholds: %s answered HTTP %d", what, status)
-			}
-			return nil
-		}
-		if err := r.checkMaintenance(ctx, what); err != nil {
-			return err
-		}
-		if attempt >= r.bot.cfg.Retries {
-			return fmt.Errorf("%w: %s answered HTTP %d on %d attempts", bots.ErrPortalUnavailable, what, status, attempt+1)
-		}
-		if err := r.backoff(ctx, attempt); err != nil {
-			return err
-		}
-	}
-}
-
-// checkMaintenance returns bots.ErrMaintenance when the page shows the
-// portal's maintenance notice.
-func (r *run) checkMaintenance(ctx context.Context, what string) error {
-	var found bool
-	err := r.s.Step(ctx, "check maintenance", func(p *rod.Page) error {
-		m, err := bots.FindElementNow(p, r.file, elMaintenance)
-		if err == nil {
-			found = true
-			r.rec.SelectorUsed(r.file.Portal, elMaintenance, m.Index)
-			return nil
-		}
-		if errors.Is(err, &bots.SelectorMissError{}) {
-			return nil
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if found {
-		return fmt.Errorf("%w: %s shows the maintenance page", bots.ErrMaintenance, what)
-	}
-	return nil
+	return bots.Open(ctx, r.s, r.file, elMaintenance, what, u,
+		bots.Retries{Retries: r.bot.cfg.Retries, Backoff: r.bot.cfg.Backoff, Max: BackoffMax}, r.used)
 }
 
 // backoff waits before retry number attempt+1.

@@ -27,56 +27,8 @@ func (r *run) abs(path string) string { return r.base.ResolveReference(&url.URL{
 // open navigates to u, retrying server errors with backoff; a maintenance
 // page ends the run.
 func (r *run) open(ctx context.Context, what, u string) error {
-	for attempt := 0; ; attempt++ {
-		var status int
-		err := r.s.Step(ctx, "open "+what, func(p *rod.Page) error {
-			if err := p.Navigate(u); err != nil {
-				return err
-			}
-			var err error
-			// A page script may navigate on while the bot waits or reads:
-			// wait for and read the page it went to.
-			for i := 0; i < 4; i++ {
-				if err = p.WaitLoad(); err == nil {
-					status, err = bots.NavigationStatus(p)
-				}
-				if err == nil || !bots.NavigatedAway(err) {
-					break
-				}
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if status > 0 && status < 500 {
-			if status >= 400 {
-				return fmt.Errorf("writeback: %s answered HTTP %d", what, status)
-			}
-			return nil
-		}
-		var maint bool
-		err = r.s.Step(ctx, "check maintenance", func(p *rod.Page) error {
-			_, err := bots.FindElementNow(p, r.file, elMaintenance)
-			maint = err == nil
-			if errors.Is(err, &bots.SelectorMissError{}) {
-				return nil
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if maint {
-			return fmt.Errorf("%w: %s shows the maintenance page", bots.ErrMaintenance, what)
-		}
-		if attempt >= r.bot.cfg.Retries {
-			return fmt.Errorf("%w: %s answered HTTP %d on %d attempts", bots.ErrPortalUnavailable, what, status, attempt+1)
-		}
-		if err := r.backoff(ctx, attempt); err != nil {
-			return err
-		}
-	}
+	return bots.Open(ctx, r.s, r.file, elMaintenance, what, u,
+		bots.Retries{Retries: r.bot.cfg.Retries, Backoff: r.bot.cfg.Backoff, Max: BackoffMax}, r.used)
 }
 
 // backoff waits before retry number attempt+1.
