@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/utils"
 
 	"github.com/docket-rpa/docket/selectors"
 )
@@ -104,6 +106,13 @@ func FindElementNow(p *rod.Page, f *selectors.File, names ...string) (Match, err
 	return find(p, f, false, names)
 }
 
+// findSleeper paces FindElement's polls: first after 5ms, doubling up to
+// 100ms. Rod's default starts at 100ms, which a page rendered by its
+// script a few milliseconds after load would spend idle on every visit.
+func findSleeper() utils.Sleeper {
+	return utils.BackoffSleeper(5*time.Millisecond, 100*time.Millisecond, nil)
+}
+
 func find(p *rod.Page, f *selectors.File, wait bool, names []string) (Match, error) {
 	if len(names) == 0 {
 		return Match{}, errors.New("bots: find: no element named")
@@ -123,7 +132,9 @@ func find(p *rod.Page, f *selectors.File, wait bool, names []string) (Match, err
 			tried = append(tried, c.String())
 		}
 	}
-	if !wait {
+	if wait {
+		p = p.Sleeper(findSleeper)
+	} else {
 		// NotFoundSleeper makes the race give up after its first pass.
 		p = p.Sleeper(rod.NotFoundSleeper)
 	}

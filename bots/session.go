@@ -20,9 +20,10 @@ type Session struct {
 	Target      Target
 	StepTimeout time.Duration // per step; 0 means StepTimeoutDefault
 
-	page    *rod.Page
-	release func() error
-	keep    func() error // set by Pool: park the session for the next run
+	page      *rod.Page
+	userAgent string // the page's, read by the first Fetch
+	release   func() error
+	keep      func() error // set by Pool: park the session for the next run
 }
 
 // NewSession wraps a page; release is called once by Close.

@@ -78,6 +78,9 @@ func New(cfg Config) (*Bot, error) {
 	if err := cfg.Selectors.Require(requiredElements()...); err != nil {
 		return nil, fmt.Errorf("claimscrubber: %w", err)
 	}
+	if err := bots.CheckHTMLReadable(cfg.Selectors, fetchedElements()...); err != nil {
+		return nil, fmt.Errorf("claimscrubber: %w", err)
+	}
 	b := &Bot{cfg: cfg, fields: map[string][]selectors.Field{}}
 	for _, g := range []string{groupClaim, groupEdit, groupExport} {
 		fs, err := cfg.Selectors.FieldGroup(g)

@@ -4,45 +4,26 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/go-rod/rod"
-
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 )
 
-// claimPage is what details.js returns for one claim.
+// claimPage is what the bot read from one claim page.
 type claimPage struct {
-	URL         string         `json:"url"`
-	Status      int            `json:"status"`
-	Redirected  bool           `json:"redirected"`
-	Maintenance bool           `json:"maintenance"`
-	Error       string         `json:"error"`
-	HTML        string         `json:"html"`
-	Header      [][2]string    `json:"header"`
-	EditHeaders []string       `json:"editHeaders"`
-	Edits       [][]string     `json:"edits"`
-	Misses      []string       `json:"misses"`
-	Matched     map[string]int `json:"matched"`
+	URL         string
+	Status      int // 0: no answer (Error says why)
+	Redirected  bool
+	Maintenance bool
+	Error       string
+	HTML        string
+	Header      [][2]string
+	EditHeaders []string
+	Edits       [][]string
+	Misses      []string
+	Matched     map[string]int
 }
 
-type detailSpec struct {
-	Maintenance *jsElement `json:"maintenance"`
-	FieldRows   *jsElement `json:"fieldRows"`
-	Label       *jsElement `json:"label"`
-	Value       *jsElement `json:"value"`
-	EditHeaders *jsElement `json:"editHeaders"`
-	EditRows    *jsElement `json:"editRows"`
-	Cell        *jsElement `json:"cell"`
-}
-
-func (r *run) detailSpec() detailSpec {
-	return detailSpec{
-		Maintenance: r.js(elMaintenance), FieldRows: r.js(elClaimFieldRows), Label: r.js(elFieldLabel),
-		Value: r.js(elFieldValue), EditHeaders: r.js(elEditHeaders), EditRows: r.js(elEditRows), Cell: r.js(elTableCell),
-	}
-}
-
-// readClaims fetches a batch of claim pages in one evaluation, repeats the
+// readClaims fetches a batch of claim pages, repeats the
 // fetches that met a server error, and reports each claim's edits.
 func (r *run) readClaims(ctx context.Context, rows []listRow) error {
 	pending, attempt := rows, 0
@@ -98,26 +79,73 @@ func (r *run) readClaims(ctx context.Context, rows []listRow) error {
 	return nil
 }
 
+// fetchClaims gets a batch of claim pages over the browser session
+// (bots.Session.Fetch) and reads each with the selector file.
 func (r *run) fetchClaims(ctx context.Context, rows []listRow) ([]claimPage, error) {
 	urls := make([]string, len(rows))
 	for i, row := range rows {
 		urls[i] = row.Href
 	}
+	f, err := r.s.Fetcher(ctx, urls)
 	var pages []claimPage
-	err := r.s.Step(ctx, fmt.Sprintf("fetch %d claim pages", len(urls)), func(p *rod.Page) error {
-		res, err := p.Eval(detailsJS, urls, r.detailSpec())
-		if err != nil {
-			return err
-		}
-		return res.Value.Unmarshal(&pages)
-	})
+	if err == nil {
+		pages, err = bots.ReadPages(ctx, f, urls, r.readClaimPage)
+	}
 	if err != nil {
 		return nil, r.fail(ctx, "", fmt.Errorf("claimscrubber: read claim pages: %w", err))
 	}
-	if len(pages) != len(rows) {
-		return nil, fmt.Errorf("claimscrubber: asked for %d claim pages, got %d", len(rows), len(pages))
-	}
 	return pages, nil
+}
+
+// readClaimPage reads one fetched claim page: the header's label/value
+// rows and the edit table. Error and redirect answers are classified, not
+// read.
+func (r *run) readClaimPage(f bots.Fetched) (claimPage, error) {
+	d := claimPage{URL: f.URL, Status: f.Status, Redirected: f.Location != "", Matched: map[string]int{}}
+	switch {
+	case f.Err != nil && f.Status != 0:
+		return d, f.Err // an answer it could not take, such as an oversized page
+	case f.Err != nil:
+		d.Error = "fetch failed"
+		return d, nil
+	}
+	if d.Redirected || (d.Status != 200 && d.Status < 500) {
+		return d, nil
+	}
+	p, err := bots.ParseHTMLPage(r.file, f.Body)
+	if err != nil {
+		return d, err
+	}
+	if d.Status >= 500 {
+		d.Maintenance = p.Find(nil, elMaintenance) != nil
+		return d, nil
+	}
+	d.HTML = string(f.Body)
+	rows := p.Require(elClaimFieldRows)
+	d.Header = [][2]string{}
+	for _, row := range rows {
+		label, value := p.Find(row, elFieldLabel), p.Find(row, elFieldValue)
+		if label != nil && value != nil {
+			d.Header = append(d.Header, [2]string{bots.Text(label[0]), bots.Text(value[0])})
+		}
+	}
+	if rows != nil && len(d.Header) == 0 {
+		p.Miss(elFieldLabel)
+	}
+	d.EditHeaders = bots.Texts(p.Require(elEditHeaders))
+	empty := 0
+	for _, row := range p.Require(elEditRows) {
+		cells := bots.Texts(p.Find(row, elTableCell))
+		if len(cells) == 0 {
+			empty++
+		}
+		d.Edits = append(d.Edits, cells)
+	}
+	if len(d.Edits) > 0 && empty == len(d.Edits) {
+		p.Miss(elTableCell)
+	}
+	d.Matched, d.Misses = p.Matched, p.Misses
+	return d, nil
 }
 
 // claim records one fetched claim page: its DOM snapshot as evidence,

@@ -40,3 +40,10 @@ func requiredElements() []string {
 		elExportLink, elClaimFieldRows, elFieldLabel, elFieldValue, elEditHeaders, elEditRows, elTableCell,
 	}
 }
+
+// fetchedElements are the elements read on pages fetched over the browser
+// session (claim pages, and claim lists no screenshot is kept of).
+func fetchedElements() []string {
+	return []string{elMaintenance, elClaimRows, elClaimLink, elListEmpty, elNextPage,
+		elClaimFieldRows, elFieldLabel, elFieldValue, elEditHeaders, elEditRows, elTableCell}
+}

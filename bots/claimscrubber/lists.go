@@ -3,6 +3,8 @@ package claimscrubber
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/go-rod/rod"
 
@@ -16,7 +18,7 @@ type listRow struct {
 }
 
 type listPage struct {
-	// Set when the page was fetched rather than shown.
+	// Set when the page was fetched rather than shown (readFetchedList).
 	Status      int    `json:"status"`
 	Redirected  bool   `json:"redirected"`
 	Maintenance bool   `json:"maintenance"`
@@ -75,7 +77,6 @@ func (r *run) readList(ctx context.Context, k listKind, what string) (listPage, 
 func (r *run) listSpec(k listKind) map[string]*jsElement {
 	return map[string]*jsElement{
 		"rows": r.js(k.rows), "link": r.js(k.link), "next": r.js(elNextPage), "empty": r.js(elListEmpty),
-		"maintenance": r.js(elMaintenance),
 	}
 }
 
@@ -99,7 +100,7 @@ func (r *run) checkList(k listKind, what string, list *listPage) error {
 }
 
 // fetchList reads the list page at u without navigating to it: fetched
-// from inside the signed-in page, as the claim pages are. The bot reads
+// over the browser session, as the claim pages are. The bot reads
 // lists this way when its evidence policy keeps no screenshot of them, so
 // there is nothing to render. Server errors are retried with backoff, a
 // lapsed session is signed in again; a page it cannot read is opened in
@@ -107,13 +108,13 @@ func (r *run) checkList(k listKind, what string, list *listPage) error {
 func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPage, error) {
 	for attempt := 0; ; {
 		var list listPage
-		err := r.s.Step(ctx, "fetch "+what, func(p *rod.Page) error {
-			res, err := p.Eval(listJS, r.listSpec(k), u)
-			if err != nil {
-				return err
+		f, err := r.s.Fetcher(ctx, []string{u})
+		if err == nil {
+			var lists []listPage
+			if lists, err = bots.ReadPages(ctx, f, []string{u}, func(p bots.Fetched) (listPage, error) { return r.readFetchedList(k, p) }); err == nil {
+				list = lists[0]
 			}
-			return res.Value.Unmarshal(&list)
-		})
+		}
 		if err != nil {
 			return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, err))
 		}
@@ -150,6 +151,49 @@ func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPa
 		}
 		return list, nil
 	}
+}
+
+// readFetchedList reads a fetched list page as list.js reads the page the
+// browser shows: each row's link text and address, the next page's
+// address, the empty-list notice.
+func (r *run) readFetchedList(k listKind, f bots.Fetched) (listPage, error) {
+	list := listPage{Status: f.Status, Redirected: f.Location != "", Matched: map[string]int{}}
+	switch {
+	case f.Err != nil && f.Status != 0:
+		return list, f.Err // an answer it could not take, such as an oversized page
+	case f.Err != nil:
+		list.Error = "fetch failed"
+		return list, nil
+	}
+	if list.Redirected || (list.Status >= 400 && list.Status < 500) {
+		return list, nil
+	}
+	p, err := bots.ParseHTMLPage(r.file, f.Body)
+	if err != nil {
+		return list, err
+	}
+	if list.Status >= 500 {
+		list.Maintenance = p.Find(nil, elMaintenance) != nil
+		return list, nil
+	}
+	base, err := url.Parse(f.URL)
+	if err != nil {
+		return list, err
+	}
+	for _, row := range p.Find(nil, k.rows) {
+		link := p.Find(row, k.link)
+		if link == nil {
+			p.Miss(k.link)
+			break
+		}
+		list.Rows = append(list.Rows, listRow{Text: strings.TrimSpace(bots.Text(link[0])), Href: bots.Href(base, link[0])})
+	}
+	if next := p.Find(nil, elNextPage); next != nil {
+		list.Next = bots.Href(base, next[0])
+	}
+	list.Empty = p.Find(nil, elListEmpty) != nil
+	list.Matched, list.Misses = p.Matched, p.Misses
+	return list, nil
 }
 
 // readBatches walks the batch list pages and every batch on them.

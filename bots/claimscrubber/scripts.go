@@ -13,14 +13,11 @@ var (
 	findJS string
 	//go:embed list.js
 	listSrc string
-	//go:embed details.js
-	detailsSrc string
 	//go:embed fetch.js
 	fetchSrc string
 
-	listJS    = withFind(listSrc)
-	detailsJS = withFind(detailsSrc)
-	fetchJS   = withFind(fetchSrc)
+	listJS  = withFind(listSrc)
+	fetchJS = withFind(fetchSrc)
 )
 
 func withFind(src string) string { return strings.Replace(src, "/* find */", findJS, 1) }

@@ -66,6 +66,12 @@ func requiredElements() []string {
 	}
 }
 
+// detailElements are the elements read on fetched account pages.
+func detailElements() []string {
+	return []string{elMaintenance, elDetailFieldRows, elFieldLabel, elFieldValue, elHoldReasonHeaders,
+		elHoldReasonRows, elTableCell, elQueryFieldRows, elDeficiencyItems}
+}
+
 // Deprecated aliases: the conditions moved to package bots, where every
 // bot shares them.
 var (
@@ -76,9 +82,6 @@ var (
 
 //go:embed list.js
 var listJS string
-
-//go:embed details.js
-var detailsJS string
 
 // Config configures the bot.
 type Config struct {
@@ -91,8 +94,9 @@ type Config struct {
 	Layouts []*selectors.File
 	// Queue receives the observations; default orchestrator.QueueCoding.
 	Queue string
-	// BatchSize is how many detail pages one in-page evaluation fetches
-	// concurrently; default 10, at most 50.
+	// BatchSize is how many detail pages one round fetches over the
+	// browser session (bots.Session.Fetch) before they are read and
+	// reported; default 10, at most 50.
 	BatchSize int
 	// Retries is how many times one failed request (a 5xx, a worklist
 	// that did not load) is retried within the run before it ends with
@@ -172,6 +176,10 @@ func New(cfg Config) (*Bot, error) {
 
 func newLayout(f *selectors.File) (*layout, error) {
 	if err := f.Require(requiredElements()...); err != nil {
+		return nil, fmt.Errorf("codingholds: %w", err)
+	}
+	// Account pages are fetched and read without the browser.
+	if err := bots.CheckHTMLReadable(f, detailElements()...); err != nil {
 		return nil, fmt.Errorf("codingholds: %w", err)
 	}
 	l := &layout{file: f, fields: map[string][]selectors.Field{}}

@@ -4,65 +4,110 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/go-rod/rod"
+	"golang.org/x/net/html"
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 )
 
-// detailPage is what details.js returns for one account.
+// detailPage is what the bot read from one account's page.
 type detailPage struct {
-	URL           string         `json:"url"`
-	Status        int            `json:"status"`
-	FinalURL      string         `json:"finalUrl"`
-	Redirected    bool           `json:"redirected"`
-	Maintenance   bool           `json:"maintenance"`
-	HTML          string         `json:"html"`
-	Fields        [][2]string    `json:"fields"`
-	ReasonHeaders []string       `json:"reasonHeaders"`
-	Reasons       [][]string     `json:"reasons"`
-	Query         [][2]string    `json:"query"` // nil when the page has no query section
-	Deficiencies  []string       `json:"deficiencies"`
-	Misses        []string       `json:"misses"`
-	Matched       map[string]int `json:"matched"`
+	URL           string
+	Status        int // 0: no answer
+	Redirected    bool
+	Maintenance   bool
+	HTML          string
+	Fields        [][2]string
+	ReasonHeaders []string
+	Reasons       [][]string
+	Query         [][2]string // nil when the page has no query section
+	Deficiencies  []string
+	Misses        []string
+	Matched       map[string]int
 }
 
-type detailSpec struct {
-	FieldRows     jsElement `json:"fieldRows"`
-	Label         jsElement `json:"label"`
-	Value         jsElement `json:"value"`
-	ReasonHeaders jsElement `json:"reasonHeaders"`
-	ReasonRows    jsElement `json:"reasonRows"`
-	Cell          jsElement `json:"cell"`
-	QueryRows     jsElement `json:"queryRows"`
-	Deficiencies  jsElement `json:"deficiencies"`
-	Maintenance   jsElement `json:"maintenance"`
+// prefetch is one worklist page's account pages, fetched and read in the
+// background while the run goes on in the browser. It touches no browser.
+type prefetch struct {
+	rows   []listRow
+	pages  []detailPage
+	err    error // of reading a page, or the fetch's context
+	gen    int   // run.relogins when its cookies were taken
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
-func (r *run) detailSpec() detailSpec {
-	return detailSpec{
-		FieldRows: r.jsElement(elDetailFieldRows), Label: r.jsElement(elFieldLabel), Value: r.jsElement(elFieldValue),
-		ReasonHeaders: r.jsElement(elHoldReasonHeaders), ReasonRows: r.jsElement(elHoldReasonRows),
-		Cell: r.jsElement(elTableCell), QueryRows: r.jsElement(elQueryFieldRows), Deficiencies: r.jsElement(elDeficiencyItems),
-		Maintenance: r.jsElement(elMaintenance),
+// prefetch starts fetching rows' account pages with the session's
+// cookies of now.
+func (r *run) prefetch(ctx context.Context, rows []listRow) (*prefetch, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	urls := make([]string, len(rows))
+	for i, row := range rows {
+		urls[i] = row.Href
+	}
+	f, err := r.s.Fetcher(ctx, urls)
+	if err != nil {
+		return nil, r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", err))
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	p := &prefetch{rows: rows, gen: r.relogins, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.pages, p.err = bots.ReadPages(fctx, f, urls, r.readDetail)
+	}()
+	return p, nil
+}
+
+// stop abandons p's fetches and waits for them to end; p may be nil.
+func (p *prefetch) stop() {
+	if p != nil {
+		p.cancel()
+		<-p.done
 	}
 }
 
-// readAccounts fetches a batch of detail pages in one evaluation and
-// reports each account. Pages that failed with a server error are fetched
-// again with backoff; when the portal ended the session, the bot signs in
-// again and fetches the rest. Each account is observed once.
-func (r *run) readAccounts(ctx context.Context, rows []listRow) error {
-	for i, row := range rows {
-		if row.Account == "" || !sameOrigin(row.Href, r.s.Target.BaseURL) {
-			return r.fail(ctx, "", fmt.Errorf("codingholds: worklist row %d has no account link on the portal", i+1))
+// finish waits for p and reports its accounts, BatchSize at a time,
+// fetching again what failed (readAccounts); p may be nil.
+func (r *run) finish(ctx context.Context, p *prefetch) error {
+	if p == nil {
+		return nil
+	}
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		p.stop()
+		return fmt.Errorf("codingholds: %w", ctx.Err())
+	}
+	p.cancel()
+	if p.err != nil {
+		return r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", p.err))
+	}
+	n := r.bot.cfg.BatchSize
+	for start := 0; start < len(p.rows); start += n {
+		end := min(start+n, len(p.rows))
+		if err := r.readAccounts(ctx, p.rows[start:end], p.pages[start:end], p.gen); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// readAccounts reports each account of rows from its fetched page (pages;
+// gen is run.relogins when they were fetched). Pages that failed with a
+// server error are fetched again with backoff; when the portal ended the
+// session, the bot signs in again, unless the run already did since, and
+// fetches the rest. Each account is observed once.
+func (r *run) readAccounts(ctx context.Context, rows []listRow, pages []detailPage, gen int) error {
 	pending := rows
 	for attempt := 0; len(pending) > 0; {
-		pages, err := r.fetchDetails(ctx, pending)
-		if err != nil {
-			return err
+		if pages == nil {
+			var err error
+			gen = r.relogins
+			if pages, err = r.fetchDetails(ctx, pending); err != nil {
+				return err
+			}
 		}
 		var retry []listRow
 		lost, failed := false, 0
@@ -86,9 +131,11 @@ func (r *run) readAccounts(ctx context.Context, rows []listRow) error {
 				}
 			}
 		}
-		pending = retry
+		pending, pages = retry, nil
 		switch {
 		case len(pending) == 0:
+		case lost && gen != r.relogins:
+			// Signed in again since these pages were fetched: fetch anew.
 		case lost:
 			if err := r.relogin(ctx); err != nil {
 				return r.fail(ctx, "", err)
@@ -105,26 +152,65 @@ func (r *run) readAccounts(ctx context.Context, rows []listRow) error {
 	return nil
 }
 
+// fetchDetails gets a batch of detail pages over the browser session
+// (bots.Session.Fetch) and reads each with the selector file.
 func (r *run) fetchDetails(ctx context.Context, rows []listRow) ([]detailPage, error) {
 	urls := make([]string, len(rows))
 	for i, row := range rows {
 		urls[i] = row.Href
 	}
+	f, err := r.s.Fetcher(ctx, urls)
 	var pages []detailPage
-	err := r.s.Step(ctx, fmt.Sprintf("fetch %d account details", len(urls)), func(p *rod.Page) error {
-		res, err := p.Eval(detailsJS, urls, r.detailSpec())
-		if err != nil {
-			return err
-		}
-		return res.Value.Unmarshal(&pages)
-	})
+	if err == nil {
+		pages, err = bots.ReadPages(ctx, f, urls, r.readDetail)
+	}
 	if err != nil {
 		return nil, r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", err))
 	}
-	if len(pages) != len(rows) {
-		return nil, fmt.Errorf("codingholds: asked for %d detail pages, got %d", len(rows), len(pages))
-	}
 	return pages, nil
+}
+
+// readDetail reads one fetched account page: the summary's label/value
+// rows, the hold reason table, the physician query section and the
+// deficiency list. Error and redirect answers are classified, not read.
+func (r *run) readDetail(f bots.Fetched) (detailPage, error) {
+	d := detailPage{URL: f.URL, Status: f.Status, Redirected: f.Location != "", Matched: map[string]int{}}
+	if f.Err != nil && f.Status != 0 {
+		return d, f.Err // an answer it could not take, such as an oversized page
+	}
+	if f.Err != nil || d.Redirected || (d.Status >= 400 && d.Status < 500) {
+		return d, nil
+	}
+	p, err := bots.ParseHTMLPage(r.file, f.Body)
+	if err != nil {
+		return d, err
+	}
+	if d.Status >= 500 {
+		d.Maintenance = p.Find(nil, elMaintenance) != nil
+		return d, nil
+	}
+	d.HTML = string(f.Body)
+	pairs := func(rows []*html.Node) [][2]string {
+		kv := [][2]string{}
+		for _, row := range rows {
+			label, value := p.Find(row, elFieldLabel), p.Find(row, elFieldValue)
+			if label != nil && value != nil {
+				kv = append(kv, [2]string{bots.Text(label[0]), bots.Text(value[0])})
+			}
+		}
+		return kv
+	}
+	d.Fields = pairs(p.Require(elDetailFieldRows))
+	d.ReasonHeaders = bots.Texts(p.Require(elHoldReasonHeaders))
+	for _, row := range p.Find(nil, elHoldReasonRows) {
+		d.Reasons = append(d.Reasons, bots.Texts(p.Find(row, elTableCell)))
+	}
+	if rows := p.Require(elQueryFieldRows); rows != nil {
+		d.Query = pairs(rows)
+	}
+	d.Deficiencies = bots.Texts(p.Require(elDeficiencyItems))
+	d.Matched, d.Misses = p.Matched, p.Misses
+	return d, nil
 }
 
 // account turns one fetched detail page into an observation. Values that

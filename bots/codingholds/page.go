@@ -55,18 +55,18 @@ type listPage struct {
 }
 
 // readPage opens worklist page u, waits for its script to render the rows
-// and reads them: evidence first, then the rows, then every row's account.
-// It returns the next page's address, or "" on the last page.
-func (r *run) readPage(ctx context.Context, pageNo int, u string) (string, error) {
+// and reads them: evidence first, then the rows with their account links
+// and the next page's address ("" on the last page).
+func (r *run) readPage(ctx context.Context, pageNo int, u string) (listPage, error) {
 	what := fmt.Sprintf("worklist page %d", pageNo)
 	if err := r.openList(ctx, what, u); err != nil {
-		return "", r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
+		return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
 	}
 	if err := r.screenshot(ctx, ""); err != nil {
-		return "", fmt.Errorf("codingholds: %s: %w", what, err)
+		return listPage{}, fmt.Errorf("codingholds: %s: %w", what, err)
 	}
 	if err := r.rec.PageRead(ctx); err != nil {
-		return "", fmt.Errorf("codingholds: %s: %w", what, err)
+		return listPage{}, fmt.Errorf("codingholds: %s: %w", what, err)
 	}
 	var list listPage
 	err := r.s.Step(ctx, "read "+what, func(p *rod.Page) error {
@@ -82,7 +82,7 @@ func (r *run) readPage(ctx context.Context, pageNo int, u string) (string, error
 		return res.Value.Unmarshal(&list)
 	})
 	if err != nil {
-		return "", r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
+		return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
 	}
 	r.usedMap(list.Matched)
 	if len(list.Rows) == 0 && !list.Empty {
@@ -90,15 +90,14 @@ func (r *run) readPage(ctx context.Context, pageNo int, u string) (string, error
 		list.Misses = append(list.Misses, elWorklistRows)
 	}
 	if len(list.Misses) > 0 {
-		return "", r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, r.miss(list.Misses[0])))
+		return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, r.miss(list.Misses[0])))
 	}
-	for start := 0; start < len(list.Rows); start += r.bot.cfg.BatchSize {
-		batch := list.Rows[start:min(start+r.bot.cfg.BatchSize, len(list.Rows))]
-		if err := r.readAccounts(ctx, batch); err != nil {
-			return "", err
+	for i, row := range list.Rows {
+		if row.Account == "" || !sameOrigin(row.Href, r.s.Target.BaseURL) {
+			return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s row %d has no account link on the portal", what, i+1))
 		}
 	}
-	return list.Next, nil
+	return list, nil
 }
 
 // openList opens a worklist page and waits until its script has rendered

@@ -39,25 +39,38 @@ func (r *run) do(ctx context.Context) error {
 	if err := r.signIn(ctx); err != nil {
 		return r.fail(ctx, "", err)
 	}
+	// While the browser opens worklist page n+1, the account pages of
+	// page n are fetched and read in the background (ahead); the accounts
+	// are reported, and failures handled, back here, once page n+1 is
+	// read.
+	var ahead *prefetch
+	defer func() { ahead.stop() }()
 	visited := map[string]bool{}
 	next := r.start
 	for pageNo := 1; ; pageNo++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("codingholds: %w", err)
 		}
-		var err error
-		if next, err = r.readPage(ctx, pageNo, next); err != nil {
+		list, err := r.readPage(ctx, pageNo, next)
+		if err != nil {
 			return err
 		}
-		if next == "" {
-			return nil
+		if err := r.finish(ctx, ahead); err != nil {
+			return err
+		}
+		if ahead, err = r.prefetch(ctx, list.Rows); err != nil {
+			return err
+		}
+		if list.Next == "" {
+			return r.finish(ctx, ahead)
 		}
 		// A pager that links back to a page already read would loop
 		// forever; the portal is broken, not the worklist endless.
-		if visited[next] {
+		if visited[list.Next] {
 			return r.fail(ctx, "", fmt.Errorf("codingholds: worklist page %d links back to a page already read", pageNo))
 		}
-		visited[next] = true
+		visited[list.Next] = true
+		next = list.Next
 	}
 }
 
