@@ -34,6 +34,7 @@ type Fetched struct {
 	// redirects: a portal sends a lapsed session to its login page, and the
 	// bot has to sign in again in the browser.
 	Location string
+	Header   http.Header // the answer's headers
 	Body     []byte
 	Err      error
 }
@@ -183,7 +184,7 @@ func (f *Fetcher) get(ctx context.Context, u string) Fetched {
 		return out
 	}
 	defer resp.Body.Close()
-	out.Status = resp.StatusCode
+	out.Status, out.Header = resp.StatusCode, resp.Header
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		out.Location = resp.Header.Get("Location")
 		if out.Location == "" {

@@ -42,7 +42,8 @@ func requiredElements() []string {
 }
 
 // fetchedElements are the elements read on pages fetched over the browser
-// session (claim pages, and claim lists no screenshot is kept of).
+// session: claim pages, claim lists no screenshot is kept of, and an
+// error page instead of the export.
 func fetchedElements() []string {
 	return []string{elMaintenance, elClaimRows, elClaimLink, elListEmpty, elNextPage,
 		elClaimFieldRows, elFieldLabel, elFieldValue, elEditHeaders, elEditRows, elTableCell}

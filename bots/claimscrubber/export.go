@@ -24,19 +24,20 @@ type exportSet struct {
 	evidenceID int64
 }
 
+// download is the export as fetched over the browser session.
 type download struct {
-	Status      int    `json:"status"`
-	Redirected  bool   `json:"redirected"`
-	Maintenance bool   `json:"maintenance"`
-	ContentType string `json:"contentType"`
-	Disposition string `json:"disposition"`
-	Text        string `json:"text"`
-	Error       string `json:"error"`
+	Status      int
+	Redirected  bool
+	Maintenance bool
+	ContentType string
+	Disposition string
+	Text        string
+	Error       string // no answer
 }
 
 // readExport finds the export link on the page the browser shows (the
-// first batch list page), downloads the CSV from inside the page, keeps it
-// as evidence and parses it.
+// first batch list page), downloads the CSV over the browser session,
+// keeps it as evidence and parses it.
 func (r *run) readExport(ctx context.Context) error {
 	var list listPage
 	spec := map[string]*jsElement{
@@ -97,13 +98,13 @@ func isCSV(dl download) bool {
 func (r *run) download(ctx context.Context, u string) (download, error) {
 	for attempt := 0; ; attempt++ {
 		var dl download
-		err := r.s.Step(ctx, "download export", func(p *rod.Page) error {
-			res, err := p.Eval(fetchJS, u, map[string]*jsElement{"maintenance": r.js(elMaintenance)})
-			if err != nil {
-				return err
+		f, err := r.s.Fetcher(ctx, []string{u})
+		if err == nil {
+			var dls []download
+			if dls, err = bots.ReadPages(ctx, f, []string{u}, r.readDownload); err == nil {
+				dl = dls[0]
 			}
-			return res.Value.Unmarshal(&dl)
-		})
+		}
 		if err != nil {
 			return dl, r.fail(ctx, "", fmt.Errorf("claimscrubber: download export: %w", err))
 		}
@@ -131,6 +132,31 @@ func (r *run) download(ctx context.Context, u string) (download, error) {
 			return dl, nil
 		}
 	}
+}
+
+// readDownload classifies the fetched export; on a server error it looks
+// for the maintenance notice.
+func (r *run) readDownload(f bots.Fetched) (download, error) {
+	dl := download{Status: f.Status, Redirected: f.Location != ""}
+	switch {
+	case f.Err != nil && f.Status != 0:
+		return dl, f.Err // an answer it could not take, such as an oversized file
+	case f.Err != nil:
+		dl.Error = "fetch failed"
+		return dl, nil
+	case dl.Redirected:
+		return dl, nil
+	case f.Status >= 500:
+		p, err := bots.ParseHTMLPage(r.file, f.Body)
+		if err != nil {
+			return dl, err
+		}
+		dl.Maintenance = p.Find(nil, elMaintenance) != nil
+		return dl, nil
+	}
+	dl.ContentType, dl.Disposition = f.Header.Get("Content-Type"), f.Header.Get("Content-Disposition")
+	dl.Text = string(f.Body)
+	return dl, nil
 }
 
 // parseExport reads the CSV by the selector file's export headings. A row

@@ -7,17 +7,14 @@ import (
 	"github.com/docket-rpa/docket/selectors"
 )
 
-// The in-page scripts share find.js, spliced in where they say /* find */.
+// The in-page script takes find.js, spliced in where it says /* find */.
 var (
 	//go:embed find.js
 	findJS string
 	//go:embed list.js
 	listSrc string
-	//go:embed fetch.js
-	fetchSrc string
 
-	listJS  = withFind(listSrc)
-	fetchJS = withFind(fetchSrc)
+	listJS = withFind(listSrc)
 )
 
 func withFind(src string) string { return strings.Replace(src, "/* find */", findJS, 1) }

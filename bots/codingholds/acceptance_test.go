@@ -84,8 +84,9 @@ func TestSurvivesFaults(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Seed: 11, Accounts: 45, PageSize: 15, FailRate: 0.2, Latency: 2 * time.Millisecond}, nil)
 	var expired atomic.Int32
 	rec := &memRecorder{OnPage: func(n int) {
-		// Expire the session after each of the first two list pages:
-		// the detail fetches of that page find the login form.
+		// Expire the session once each of the first two list pages is
+		// read: the account fetches of the next page, whose rows the
+		// bot has already read, are sent to the login form.
 		if n <= 2 && fx.portal.ExpireSessions() > 0 {
 			expired.Add(1)
 		}
@@ -116,8 +117,10 @@ func TestMaintenancePage(t *testing.T) {
 	})
 	t.Run("mid-run", func(t *testing.T) {
 		fx := newFixture(t, portalsim.Config{Accounts: 40, PageSize: 25}, nil)
+		// Page 1's accounts are all reported (the bot has read page 2's
+		// rows by then): page 2's accounts show the maintenance page.
 		rec := &memRecorder{OnPage: func(n int) {
-			if n == 2 {
+			if n == 1 {
 				fx.portal.SetMaintenance(true)
 			}
 		}}

@@ -253,8 +253,18 @@ func TestPortalUnavailable(t *testing.T) {
 		}
 	})
 	t.Run("mid-run", func(t *testing.T) {
-		fx := newFixture(t, portalsim.Config{Accounts: 20}, nil)
-		rec := &memRecorder{OnPage: func(int) { _ = fx.portal.SetFailRate(1) }}
+		// Every request fails from the moment the worklist's rows were
+		// served: the account pages never answer.
+		var fx fixture
+		fx = newFixture(t, portalsim.Config{Accounts: 20}, func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h.ServeHTTP(w, r)
+				if r.URL.Path == "/api/worklist" {
+					_ = fx.portal.SetFailRate(1)
+				}
+			})
+		})
+		rec := &memRecorder{}
 		err := newBot(t).Run(context.Background(), session(t, fx.target, 0), rec)
 		if !errors.Is(err, bots.ErrPortalUnavailable) {
 			t.Fatalf("Run = %v, want ErrPortalUnavailable", err)

@@ -41,7 +41,9 @@ type prefetch struct {
 // cookies of now.
 func (r *run) prefetch(ctx context.Context, rows []listRow) (*prefetch, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		p := &prefetch{cancel: func() {}, done: make(chan struct{})}
+		close(p.done)
+		return p, nil
 	}
 	urls := make([]string, len(rows))
 	for i, row := range rows {
@@ -69,7 +71,8 @@ func (p *prefetch) stop() {
 }
 
 // finish waits for p and reports its accounts, BatchSize at a time,
-// fetching again what failed (readAccounts); p may be nil.
+// fetching again what failed (readAccounts), then counts the worklist
+// page read (which saves the run's progress); p may be nil.
 func (r *run) finish(ctx context.Context, p *prefetch) error {
 	if p == nil {
 		return nil
@@ -90,6 +93,9 @@ func (r *run) finish(ctx context.Context, p *prefetch) error {
 		if err := r.readAccounts(ctx, p.rows[start:end], p.pages[start:end], p.gen); err != nil {
 			return err
 		}
+	}
+	if err := r.rec.PageRead(ctx); err != nil {
+		return fmt.Errorf("codingholds: %w", err)
 	}
 	return nil
 }

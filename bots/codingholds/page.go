@@ -65,9 +65,6 @@ func (r *run) readPage(ctx context.Context, pageNo int, u string) (listPage, err
 	if err := r.screenshot(ctx, ""); err != nil {
 		return listPage{}, fmt.Errorf("codingholds: %s: %w", what, err)
 	}
-	if err := r.rec.PageRead(ctx); err != nil {
-		return listPage{}, fmt.Errorf("codingholds: %s: %w", what, err)
-	}
 	var list listPage
 	err := r.s.Step(ctx, "read "+what, func(p *rod.Page) error {
 		res, err := p.Eval(listJS, map[string]jsElement{
