@@ -15,12 +15,13 @@ import (
 	"github.com/docket-rpa/docket/selectors"
 )
 
-// HTMLPage is a portal page fetched without the browser (Session.Fetch)
-// and parsed the way the browser's DOMParser parses it (HTML5, scripting
+// HTMLPage is a portal page fetched without the browser (Fetcher) and
+// parsed the way the browser's DOMParser parses it (HTML5, scripting
 // off, no script runs). It is read with the same selector file as the
-// pages the browser shows, and it remembers, like the in-page scripts,
-// which candidate matched each element and which required elements
-// missed. A page is read by one goroutine.
+// pages the browser shows, and it remembers, like the bots' in-page
+// scripts, which candidate matched each element and which required
+// elements missed. TestPageReaderReadsAsChromium holds it to what Chromium
+// selects on both demo portals. A page is read by one goroutine.
 type HTMLPage struct {
 	Root *html.Node // the document
 

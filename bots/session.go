@@ -50,13 +50,31 @@ func (s *Session) Step(ctx context.Context, name string, fn func(p *rod.Page) er
 	return nil
 }
 
-// Screenshot captures the whole page as PNG.
+// Screenshot captures the whole page as PNG: everything the page lays
+// out, beyond the window too, without resizing the window (which would lay
+// the page out twice more), encoded for speed rather than size.
 func (s *Session) Screenshot(ctx context.Context) ([]byte, error) {
 	var png []byte
 	err := s.Step(ctx, "screenshot", func(p *rod.Page) error {
-		var err error
-		png, err = p.Screenshot(true, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
-		return err
+		m, err := proto.PageGetLayoutMetrics{}.Call(p)
+		if err != nil {
+			return err
+		}
+		size := m.CSSContentSize
+		if size == nil || size.Width < 1 || size.Height < 1 {
+			return errors.New("the page has no content size")
+		}
+		shot, err := proto.PageCaptureScreenshot{
+			Format:                proto.PageCaptureScreenshotFormatPng,
+			Clip:                  &proto.PageViewport{Width: size.Width, Height: size.Height, Scale: 1},
+			CaptureBeyondViewport: true,
+			OptimizeForSpeed:      true,
+		}.Call(p)
+		if err != nil {
+			return err
+		}
+		png = shot.Data
+		return nil
 	})
 	return png, err
 }

@@ -29,8 +29,9 @@ const (
 type Config struct {
 	// Selectors is the portal layout's selector file (required).
 	Selectors *selectors.File
-	// BatchSize is how many claim pages one in-page evaluation fetches
-	// concurrently; default 10, at most 50.
+	// BatchSize is how many claim pages one round fetches over the
+	// browser session (several at once) before their edits are reported;
+	// default 10, at most 50.
 	BatchSize int
 	// Retries is how many times one request is repeated after a server
 	// error (5xx) before the run fails with bots.ErrPortalUnavailable;

@@ -231,7 +231,7 @@ func (r *run) readBatches(ctx context.Context) error {
 
 // claimPage reads one page of a batch's claim list: in the browser, with
 // its screenshot, when the evidence policy keeps screenshots of pages
-// read; fetched from inside the page otherwise.
+// read; fetched over the browser session otherwise.
 func (r *run) claimPage(ctx context.Context, what, u string) (listPage, error) {
 	if !r.rec.KeepsScreenshot(orchestrator.PurposeRead) {
 		return r.fetchList(ctx, claimList, what, u)

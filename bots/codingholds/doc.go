@@ -6,8 +6,10 @@
 //
 // It reads fast the way measurement on this project showed: one
 // evaluation per list page returns all rows once the page's script has
-// rendered them, and detail pages are fetched from inside the logged-in
-// page (fetch + DOMParser) in batches rather than navigated to one by one.
+// rendered them, and the account pages (rendered by the portal's server)
+// are fetched over the browser session's cookies with Go's HTTP client and
+// read with the same selector file (bots.Fetcher, bots.HTMLPage), several
+// at once, while the browser goes on to the next worklist page.
 //
 // # Resilience
 //
