@@ -14,6 +14,8 @@ import (
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/docket-rpa/docket/selectors"
 )
 
 // Limits of Session.Fetch.
@@ -37,6 +39,29 @@ type Fetched struct {
 	Header   http.Header // the answer's headers
 	Body     []byte
 	Err      error
+}
+
+// Page sorts out a fetched answer before a bot reads it. It returns the
+// parsed page of a successful (2xx) answer; nil for no answer, a redirect
+// or a client error, which the bot tells apart by Err, Location and
+// Status; for a server error, nil and whether the page shows the selector
+// file's maintenance element. The error is for an answer that came but
+// could not be taken (an oversized page) or parsed.
+func (f Fetched) Page(file *selectors.File, maintenance string) (page *HTMLPage, inMaintenance bool, err error) {
+	switch {
+	case f.Err != nil && f.Status != 0:
+		return nil, false, f.Err
+	case f.Err != nil, f.Location != "", f.Status < 200, f.Status >= 300 && f.Status < 500:
+		return nil, false, nil
+	}
+	p, err := ParseHTMLPage(file, f.Body)
+	if err != nil {
+		return nil, false, err
+	}
+	if f.Status >= 500 {
+		return nil, p.Find(nil, maintenance) != nil, nil
+	}
+	return p, false, nil
 }
 
 // fetchTransport is shared by every session so connections to a portal are

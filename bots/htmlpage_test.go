@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -195,7 +196,7 @@ func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, lay
 		got := goReading(t, body, els, rowEls)
 		for i, e := range els {
 			for j, cand := range e.Candidates {
-				if !equalTexts(got.Doc[i][j], browser.Doc[i][j]) {
+				if !slices.Equal(got.Doc[i][j], browser.Doc[i][j]) {
 					t.Errorf("%s: element %s candidate %s: page reader %q, chromium %q", pg, e.Name, cand, clip(got.Doc[i][j]), clip(browser.Doc[i][j]))
 				}
 				matched += len(got.Doc[i][j])
@@ -210,7 +211,7 @@ func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, lay
 			for k := range g {
 				for i, e := range els {
 					for j, cand := range e.Candidates {
-						if !equalTexts(g[k][i][j], b[k][i][j]) {
+						if !slices.Equal(g[k][i][j], b[k][i][j]) {
 							t.Errorf("%s: %s row %d: element %s candidate %s: page reader %q, chromium %q",
 								pg, r.Name, k+1, e.Name, cand, clip(g[k][i][j]), clip(b[k][i][j]))
 						}
@@ -223,18 +224,6 @@ func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, lay
 		t.Fatal("no candidate matched anything: the pages are not the portal's")
 	}
 	t.Logf("%d pages, %d elements, %d nodes matched", len(pages), len(els), matched)
-}
-
-func equalTexts(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // clip keeps a failure message short when a 1 MB note differs.

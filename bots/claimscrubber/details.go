@@ -102,23 +102,13 @@ func (r *run) fetchClaims(ctx context.Context, rows []listRow) ([]claimPage, err
 // read.
 func (r *run) readClaimPage(f bots.Fetched) (claimPage, error) {
 	d := claimPage{URL: f.URL, Status: f.Status, Redirected: f.Location != "", Matched: map[string]int{}}
-	switch {
-	case f.Err != nil && f.Status != 0:
-		return d, f.Err // an answer it could not take, such as an oversized page
-	case f.Err != nil:
-		d.Error = "fetch failed"
-		return d, nil
-	}
-	if d.Redirected || (d.Status != 200 && d.Status < 500) {
-		return d, nil
-	}
-	p, err := bots.ParseHTMLPage(r.file, f.Body)
-	if err != nil {
+	p, maintenance, err := f.Page(r.file, elMaintenance)
+	if p == nil || err != nil {
+		d.Maintenance = maintenance
+		if f.Err != nil && err == nil {
+			d.Error = "fetch failed"
+		}
 		return d, err
-	}
-	if d.Status >= 500 {
-		d.Maintenance = p.Find(nil, elMaintenance) != nil
-		return d, nil
 	}
 	d.HTML = string(f.Body)
 	rows := p.Require(elClaimFieldRows)

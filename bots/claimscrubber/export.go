@@ -138,21 +138,13 @@ func (r *run) download(ctx context.Context, u string) (download, error) {
 // for the maintenance notice.
 func (r *run) readDownload(f bots.Fetched) (download, error) {
 	dl := download{Status: f.Status, Redirected: f.Location != ""}
-	switch {
-	case f.Err != nil && f.Status != 0:
-		return dl, f.Err // an answer it could not take, such as an oversized file
-	case f.Err != nil:
-		dl.Error = "fetch failed"
-		return dl, nil
-	case dl.Redirected:
-		return dl, nil
-	case f.Status >= 500:
-		p, err := bots.ParseHTMLPage(r.file, f.Body)
-		if err != nil {
-			return dl, err
+	if f.Err != nil || dl.Redirected || f.Status >= 500 {
+		var err error
+		_, dl.Maintenance, err = f.Page(r.file, elMaintenance)
+		if f.Err != nil && err == nil {
+			dl.Error = "fetch failed"
 		}
-		dl.Maintenance = p.Find(nil, elMaintenance) != nil
-		return dl, nil
+		return dl, err
 	}
 	dl.ContentType, dl.Disposition = f.Header.Get("Content-Type"), f.Header.Get("Content-Disposition")
 	dl.Text = string(f.Body)

@@ -158,23 +158,13 @@ func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPa
 // address, the empty-list notice.
 func (r *run) readFetchedList(k listKind, f bots.Fetched) (listPage, error) {
 	list := listPage{Status: f.Status, Redirected: f.Location != "", Matched: map[string]int{}}
-	switch {
-	case f.Err != nil && f.Status != 0:
-		return list, f.Err // an answer it could not take, such as an oversized page
-	case f.Err != nil:
-		list.Error = "fetch failed"
-		return list, nil
-	}
-	if list.Redirected || (list.Status >= 400 && list.Status < 500) {
-		return list, nil
-	}
-	p, err := bots.ParseHTMLPage(r.file, f.Body)
-	if err != nil {
+	p, maintenance, err := f.Page(r.file, elMaintenance)
+	if p == nil || err != nil {
+		list.Maintenance = maintenance
+		if f.Err != nil && err == nil {
+			list.Error = "fetch failed"
+		}
 		return list, err
-	}
-	if list.Status >= 500 {
-		list.Maintenance = p.Find(nil, elMaintenance) != nil
-		return list, nil
 	}
 	base, err := url.Parse(f.URL)
 	if err != nil {

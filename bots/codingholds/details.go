@@ -181,19 +181,10 @@ func (r *run) fetchDetails(ctx context.Context, rows []listRow) ([]detailPage, e
 // deficiency list. Error and redirect answers are classified, not read.
 func (r *run) readDetail(f bots.Fetched) (detailPage, error) {
 	d := detailPage{URL: f.URL, Status: f.Status, Redirected: f.Location != "", Matched: map[string]int{}}
-	if f.Err != nil && f.Status != 0 {
-		return d, f.Err // an answer it could not take, such as an oversized page
-	}
-	if f.Err != nil || d.Redirected || (d.Status >= 400 && d.Status < 500) {
-		return d, nil
-	}
-	p, err := bots.ParseHTMLPage(r.file, f.Body)
-	if err != nil {
+	p, maintenance, err := f.Page(r.file, elMaintenance)
+	if p == nil || err != nil {
+		d.Maintenance = maintenance
 		return d, err
-	}
-	if d.Status >= 500 {
-		d.Maintenance = p.Find(nil, elMaintenance) != nil
-		return d, nil
 	}
 	d.HTML = string(f.Body)
 	pairs := func(rows []*html.Node) [][2]string {
