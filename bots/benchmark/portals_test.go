@@ -155,8 +155,8 @@ func get(ctx context.Context, c *http.Client, u string) ([]byte, error) {
 	return body, err
 }
 
-// fetchAll gets every URL with the same concurrency as the bots' in-page
-// batches (10).
+// fetchAll gets every URL, 10 at once (the bots' fetcher keeps
+// bots.FetchConcurrency, 8, in flight).
 func fetchAll(ctx context.Context, c *http.Client, urls []string) error {
 	sem := make(chan struct{}, 10)
 	errs := make(chan error, len(urls))
