@@ -18,7 +18,7 @@ import (
 	"github.com/docket-rpa/docket/selectors"
 )
 
-// Limits of Session.Fetch.
+// Limits of Fetcher.Fetch.
 const (
 	// FetchConcurrency is how many requests one Fetch has open at once,
 	// about what a browser opens to one host.
@@ -28,7 +28,7 @@ const (
 	FetchBodyMax = 32 << 20
 )
 
-// Fetched is one page Session.Fetch asked for.
+// Fetched is one page a Fetcher asked for.
 type Fetched struct {
 	URL    string
 	Status int // 0 when no answer came (Err says why)

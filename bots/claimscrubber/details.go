@@ -80,7 +80,7 @@ func (r *run) readClaims(ctx context.Context, rows []listRow) error {
 }
 
 // fetchClaims gets a batch of claim pages over the browser session
-// (bots.Session.Fetch) and reads each with the selector file.
+// (bots.Fetcher) and reads each with the selector file.
 func (r *run) fetchClaims(ctx context.Context, rows []listRow) ([]claimPage, error) {
 	urls := make([]string, len(rows))
 	for i, row := range rows {

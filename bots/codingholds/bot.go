@@ -95,7 +95,7 @@ type Config struct {
 	// Queue receives the observations; default orchestrator.QueueCoding.
 	Queue string
 	// BatchSize is how many detail pages one round fetches over the
-	// browser session (bots.Session.Fetch) before they are read and
+	// browser session (bots.Fetcher) before they are read and
 	// reported; default 10, at most 50.
 	BatchSize int
 	// Retries is how many times one failed request (a 5xx, a worklist

@@ -159,7 +159,7 @@ func (r *run) readAccounts(ctx context.Context, rows []listRow, pages []detailPa
 }
 
 // fetchDetails gets a batch of detail pages over the browser session
-// (bots.Session.Fetch) and reads each with the selector file.
+// (bots.Fetcher) and reads each with the selector file.
 func (r *run) fetchDetails(ctx context.Context, rows []listRow) ([]detailPage, error) {
 	urls := make([]string, len(rows))
 	for i, row := range rows {
