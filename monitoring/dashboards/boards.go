@@ -1,5 +1,12 @@
 package dashboards
 
+// Metrics read from the shared database and Redis (work items, human
+// tasks, the bot queue) are exported alike by every serve replica, so a
+// panel reads them through max by the metric's own labels (one replica's
+// value) before it sums anything; counters that workers increment are
+// summed as they are. TestSharedMetricsAreNotSummedOverReplicas holds
+// every panel to that.
+
 // All returns Docket's dashboards.
 func All() []Board {
 	return []Board{BotHealth(), WorkQueues(), Exceptions(), Governance()}
@@ -98,38 +105,38 @@ func WorkQueues() Board {
 			{Title: "Backlog", Panels: []Panel{
 				{Title: "Open work items by queue", Kind: Stat, Unit: "short",
 					Tells:   "Items still to be worked in each team queue.",
-					Queries: []Query{q(`sum by (queue) (docket_open_work_items)`, "{{queue}}")}},
+					Queries: []Query{q(`sum by (queue) (max by (queue, kind, status) (docket_open_work_items))`, "{{queue}}")}},
 				{Title: "Work items by queue and status", Kind: TimeSeries, Unit: "short",
 					Tells:   "The whole lifecycle: new, in progress, successful, failed, abandoned.",
-					Queries: []Query{q(`sum by (queue, status) (docket_work_items)`, "{{queue}} {{status}}")}},
+					Queries: []Query{q(`max by (queue, status) (docket_work_items)`, "{{queue}} {{status}}")}},
 				{Title: "Open items by hold reason", Kind: Bars, Unit: "short",
 					Tells:   "Why accounts cannot be billed yet; an item with two reasons counts under both.",
-					Queries: []Query{q(`sum by (queue, reason) (docket_open_work_items_by_reason)`, "{{queue}} {{reason}}")}},
+					Queries: []Query{q(`max by (queue, reason) (docket_open_work_items_by_reason)`, "{{queue}} {{reason}}")}},
 				{Title: "Item age p50 / p90 (business days)", Kind: TimeSeries, Unit: "none",
 					Tells: "Age of open items since discharge (coding holds) or since first seen, Monday to Friday.",
 					Queries: []Query{
-						q(`histogram_quantile(0.5, sum by (queue, le) (docket_open_work_item_age_workdays_bucket))`, "{{queue}} p50"),
-						q(`histogram_quantile(0.9, sum by (queue, le) (docket_open_work_item_age_workdays_bucket))`, "{{queue}} p90"),
+						q(`histogram_quantile(0.5, max by (queue, le) (docket_open_work_item_age_workdays_bucket))`, "{{queue}} p50"),
+						q(`histogram_quantile(0.9, max by (queue, le) (docket_open_work_item_age_workdays_bucket))`, "{{queue}} p90"),
 					}},
 				{Title: "Items older than 5 business days", Kind: Stat, Unit: "short",
 					Tells:   "Open items past the usual DNFB threshold; these hold cash.",
-					Queries: []Query{q(`sum by (queue) (docket_open_work_item_age_workdays_count) - sum by (queue) (docket_open_work_item_age_workdays_bucket{le=~"5|5.0"})`, "{{queue}}")}},
+					Queries: []Query{q(`max by (queue) (docket_open_work_item_age_workdays_count) - max by (queue) (docket_open_work_item_age_workdays_bucket{le=~"5|5.0"})`, "{{queue}}")}},
 			}},
 			{Title: "SLA", Panels: []Panel{
 				{Title: "Human tasks by SLA state", Kind: Bars, Unit: "short",
 					Tells:   "Open tasks on track, due within 4 hours, past due, or without a due time.",
-					Queries: []Query{q(`sum by (queue, sla) (docket_human_tasks_open)`, "{{queue}} {{sla}}")}},
+					Queries: []Query{q(`max by (queue, sla) (docket_human_tasks_open)`, "{{queue}} {{sla}}")}},
 				{Title: "Open SLA breaches", Kind: Stat, Unit: "short",
 					Tells:   "Open tasks past their due time; reassign or escalate.",
-					Queries: []Query{q(`sum by (queue) (docket_human_tasks_open{sla="breached"})`, "{{queue}}")}},
+					Queries: []Query{q(`max by (queue) (docket_human_tasks_open{sla="breached"})`, "{{queue}}")}},
 				{Title: "Tasks resolved late", Kind: Stat, Unit: "short",
 					Tells:   "Tasks that were closed after their due time, all time.",
-					Queries: []Query{q(`sum by (queue) (docket_human_tasks_resolved_late_total)`, "{{queue}}")}},
+					Queries: []Query{q(`max by (queue) (docket_human_tasks_resolved_late_total)`, "{{queue}}")}},
 			}},
 			{Title: "Bot queue", Panels: []Panel{
 				{Title: "Queued tasks by type and state", Kind: TimeSeries, Unit: "short",
 					Tells:   "Pending, active, scheduled, retry and archived tasks per queue and task type; retained (completed) tasks are not depth and are left out.",
-					Queries: []Query{q(`sum by (queue, task_type, state) (docket_queue_tasks{state!="completed"})`, "{{queue}} {{task_type}} {{state}}")}},
+					Queries: []Query{q(`max by (queue, task_type, state) (docket_queue_tasks{state!="completed"})`, "{{queue}} {{task_type}} {{state}}")}},
 				{Title: "Queue latency by task type", Kind: TimeSeries, Unit: "s",
 					Tells:   "Age of the oldest pending task; growing latency means workers cannot keep up.",
 					Queries: []Query{q(`max by (queue, task_type) (docket_queue_task_latency_seconds)`, "{{queue}} {{task_type}}")}},
@@ -148,19 +155,19 @@ func Exceptions() Board {
 			{Title: "Human tasks", Panels: []Panel{
 				{Title: "Open human tasks by reason", Kind: Bars, Unit: "short",
 					Tells:   "Tasks waiting for a person by queue and reason (a routing rule, bot_failure, qa_sample).",
-					Queries: []Query{q(`sum by (queue, reason) (docket_human_tasks_open_by_reason)`, "{{queue}} {{reason}}")}},
+					Queries: []Query{q(`max by (queue, reason) (docket_human_tasks_open_by_reason)`, "{{queue}} {{reason}}")}},
 				{Title: "Task age p90 (business days)", Kind: TimeSeries, Unit: "none",
 					Tells:   "How long open tasks have waited; the exception backlog alert watches this.",
-					Queries: []Query{q(`histogram_quantile(0.9, sum by (queue, le) (docket_human_task_age_workdays_bucket))`, "{{queue}}")}},
+					Queries: []Query{q(`histogram_quantile(0.9, max by (queue, le) (docket_human_task_age_workdays_bucket))`, "{{queue}}")}},
 				{Title: "Time to human resolution p50 / p90", Kind: TimeSeries, Unit: "s",
 					Tells: "From task creation to resolution, over resolved tasks.",
 					Queries: []Query{
-						q(`histogram_quantile(0.5, sum by (queue, le) (docket_human_task_resolution_seconds_bucket))`, "{{queue}} p50"),
-						q(`histogram_quantile(0.9, sum by (queue, le) (docket_human_task_resolution_seconds_bucket))`, "{{queue}} p90"),
+						q(`histogram_quantile(0.5, max by (queue, le) (docket_human_task_resolution_seconds_bucket))`, "{{queue}} p50"),
+						q(`histogram_quantile(0.9, max by (queue, le) (docket_human_task_resolution_seconds_bucket))`, "{{queue}} p90"),
 					}},
 				{Title: "Bot failures waiting for the automation team", Kind: Stat, Unit: "short",
 					Tells:   "Open bot_failure tasks: runs that failed for good and need a person.",
-					Queries: []Query{q(`sum by (queue) (docket_human_tasks_open_by_reason{reason="bot_failure"})`, "{{queue}}")}},
+					Queries: []Query{q(`max by (queue) (docket_human_tasks_open_by_reason{reason="bot_failure"})`, "{{queue}}")}},
 			}},
 			{Title: "Machine exceptions", Panels: []Panel{
 				{Title: "Failed attempts by reason (1d)", Kind: Bars, Unit: "short",
@@ -168,7 +175,7 @@ func Exceptions() Board {
 					Queries: []Query{q(`sum by (reason) (increase(docket_bot_run_failures_total[1d]))`, "{{reason}}")}},
 				{Title: "Tasks waiting for a retry or archived", Kind: TimeSeries, Unit: "short",
 					Tells:   "Queue tasks that failed and will retry, or gave up (archived) and need a look.",
-					Queries: []Query{q(`sum by (queue, state) (docket_queue_tasks{state=~"retry|archived"})`, "{{queue}} {{state}}")}},
+					Queries: []Query{q(`sum by (queue, state) (max by (queue, task_type, state) (docket_queue_tasks{state=~"retry|archived"}))`, "{{queue}} {{state}}")}},
 			}},
 		},
 	}
@@ -185,26 +192,26 @@ func Governance() Board {
 				{Title: "Turnaround p50 / p90 (business days)", Kind: TimeSeries, Unit: "none",
 					Tells: "Business days from an item first seen to done.",
 					Queries: []Query{
-						q(`histogram_quantile(0.5, sum by (queue, le) (docket_work_item_turnaround_workdays_bucket))`, "{{queue}} p50"),
-						q(`histogram_quantile(0.9, sum by (queue, le) (docket_work_item_turnaround_workdays_bucket))`, "{{queue}} p90"),
+						q(`histogram_quantile(0.5, max by (queue, le) (docket_work_item_turnaround_workdays_bucket))`, "{{queue}} p50"),
+						q(`histogram_quantile(0.9, max by (queue, le) (docket_work_item_turnaround_workdays_bucket))`, "{{queue}} p90"),
 					}},
 				{Title: "Open physician queries", Kind: Stat, Unit: "short",
 					Tells:   "Query volume: documentation queries still waiting for a physician.",
-					Queries: []Query{q(`sum by (queue) (docket_open_queries)`, "{{queue}}")}},
+					Queries: []Query{q(`max by (queue) (docket_open_queries)`, "{{queue}}")}},
 				{Title: "Query age p90 (business days)", Kind: TimeSeries, Unit: "none",
 					Tells:   "How long physicians take to answer.",
-					Queries: []Query{q(`histogram_quantile(0.9, sum by (queue, le) (docket_open_query_age_workdays_bucket))`, "{{queue}}")}},
+					Queries: []Query{q(`histogram_quantile(0.9, max by (queue, le) (docket_open_query_age_workdays_bucket))`, "{{queue}}")}},
 				{Title: "Queries open more than 3 business days", Kind: Stat, Unit: "short",
 					Tells:   "Queries due for escalation to the physician advisor.",
-					Queries: []Query{q(`sum by (queue) (docket_open_query_age_workdays_count) - sum by (queue) (docket_open_query_age_workdays_bucket{le=~"3|3.0"})`, "{{queue}}")}},
+					Queries: []Query{q(`max by (queue) (docket_open_query_age_workdays_count) - max by (queue) (docket_open_query_age_workdays_bucket{le=~"3|3.0"})`, "{{queue}}")}},
 			}},
 			{Title: "Holds, edits and rework", Panels: []Panel{
 				{Title: "Holds by reason", Kind: Bars, Unit: "short",
 					Tells:   "Open holds across queues by reason code, the DNFB picture by cause.",
-					Queries: []Query{q(`sum by (reason) (docket_open_work_items_by_reason)`, "{{reason}}")}},
+					Queries: []Query{q(`sum by (reason) (max by (queue, reason) (docket_open_work_items_by_reason))`, "{{reason}}")}},
 				{Title: "Claim edit rate", Kind: Stat, Unit: "percentunit",
 					Tells:   "Share of open work items that are claim scrubber edits.",
-					Queries: []Query{q(`sum(docket_open_work_items{kind="claim_edit"}) / clamp_min(sum(docket_open_work_items), 1)`, "claim edits")}},
+					Queries: []Query{q(`sum(max by (queue, kind, status) (docket_open_work_items{kind="claim_edit"})) / clamp_min(sum(max by (queue, kind, status) (docket_open_work_items)), 1)`, "claim edits")}},
 				{Title: "Rework rate (1d)", Kind: Stat, Unit: "percentunit",
 					Tells:   "Share of changed items that were updates of items already known: work that came back.",
 					Queries: []Query{q(`sum(increase(docket_work_item_upserts_total{outcome="updated"}[1d])) / clamp_min(sum(increase(docket_work_item_upserts_total{outcome=~"created|updated"}[1d])), 1)`, "rework")}},
@@ -212,10 +219,10 @@ func Governance() Board {
 			{Title: "Audit samples", Panels: []Panel{
 				{Title: "QA sample results", Kind: Bars, Unit: "short",
 					Tells:   "Resolved QA sample reviews by result, all time.",
-					Queries: []Query{q(`sum by (queue, result) (docket_qa_samples_total)`, "{{queue}} {{result}}")}},
+					Queries: []Query{q(`max by (queue, result) (docket_qa_samples_total)`, "{{queue}} {{result}}")}},
 				{Title: "Audit finding rate", Kind: Stat, Unit: "percentunit",
 					Tells:   "Share of QA samples that failed review.",
-					Queries: []Query{q(`sum(docket_qa_samples_total{result="fail"}) / clamp_min(sum(docket_qa_samples_total), 1)`, "findings")}},
+					Queries: []Query{q(`sum(max by (queue, result) (docket_qa_samples_total{result="fail"})) / clamp_min(sum(max by (queue, result) (docket_qa_samples_total)), 1)`, "findings")}},
 			}},
 		},
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -100,5 +101,32 @@ func TestBoardsAreWellFormed(t *testing.T) {
 func TestSpliceREADMENeedsMarkers(t *testing.T) {
 	if _, err := SpliceREADME("# no markers\n", All()); err == nil {
 		t.Fatal("missing markers must fail")
+	}
+}
+
+// sharedMetric matches the metrics every serve replica exports alike,
+// read from the shared database and Redis: summed over replicas they
+// would count each item once per replica.
+var sharedMetric = regexp.MustCompile(`docket_(open_work_items(_by_reason)?|open_work_item_age_workdays|open_queries|open_query_age_workdays|work_item_turnaround_workdays|human_tasks_open(_by_reason)?|human_task_age_workdays|human_task_resolution_seconds|human_tasks_resolved_late_total|qa_samples_total|queue_tasks|queue_task_latency_seconds|queue_latency_seconds|queue_paused|queue_processed_total|queue_failed_total|workers|work_items)(_bucket|_count|_sum)?\b`)
+
+// oneReplica is what must come right before a shared metric: max, by the
+// metric's own labels or none, which is the value of any one replica.
+var oneReplica = regexp.MustCompile(`max(\s+by\s*\([a-z_, ]*\))?\s*\(\s*$`)
+
+// TestSharedMetricsAreNotSummedOverReplicas checks that every dashboard
+// expression takes one replica's value of a shared metric before it sums:
+// the Kubernetes base runs two serve replicas.
+func TestSharedMetricsAreNotSummedOverReplicas(t *testing.T) {
+	n := 0
+	for _, e := range Expressions(All()) {
+		for _, m := range sharedMetric.FindAllStringIndex(e, -1) {
+			n++
+			if !oneReplica.MatchString(e[:m[0]]) {
+				t.Errorf("%s is not read through max by its labels first (two serve replicas would double it): %s", e[m[0]:m[1]], e)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d uses of shared metrics found: the pattern no longer fits the dashboards", n)
 	}
 }
