@@ -200,6 +200,9 @@ type ItemFilter struct {
 	DueBefore time.Time
 	// ReadyAt keeps items not deferred past it (DeferUntil <= ReadyAt).
 	ReadyAt time.Time
+	// IDs keeps only the items with these ids (a page's worth; order is
+	// by id like any listing without Search).
+	IDs []int64
 	// AfterID continues a listing after the item with this ID (keyset
 	// pagination; cheaper than Offset on large queues).
 	AfterID int64

@@ -178,14 +178,27 @@ func (s *Server) listTasks(ctx context.Context, p *principal, tq TaskQuery) (Tas
 	if err != nil {
 		return TaskPage{}, err
 	}
+	// The rows' items in one query, not one per row.
+	var ids []int64
+	for _, t := range tasks {
+		if t.ItemID != 0 {
+			ids = append(ids, t.ItemID)
+		}
+	}
+	items := map[int64]orchestrator.WorkItem{}
+	if len(ids) > 0 {
+		its, err := s.cfg.Store.Items(ctx, orchestrator.ItemFilter{IDs: ids, Limit: len(ids)})
+		if err != nil {
+			return TaskPage{}, err
+		}
+		for _, it := range its {
+			items[it.ID] = it
+		}
+	}
 	page.Rows = make([]TaskRow, 0, len(tasks))
 	for _, t := range tasks {
 		row := TaskRow{Task: t, SLA: slaState(t, now), Payer: t.Payer, AgeDays: int(now.Sub(t.CreatedAt).Hours() / 24)}
-		if t.ItemID != 0 {
-			it, err := s.cfg.Store.Item(ctx, t.ItemID)
-			if err != nil {
-				return TaskPage{}, err
-			}
+		if it, ok := items[t.ItemID]; ok {
 			row.Patient, row.Facility = itemSummary(it.Data)
 		}
 		page.Rows = append(page.Rows, row)

@@ -404,6 +404,16 @@ func testItemsFilterAndCount(t *testing.T, s *Store) {
 	if len(page) != 2 || page[0].ExternalID != "A1" || page[1].ExternalID != "A2" {
 		t.Fatalf("page = %+v, want A1, A2", page)
 	}
+	// By ids, as the inbox reads a page's items: in id order, unknown ids
+	// skipped, other filters still applied.
+	byID, err := s.Items(ctx, orchestrator.ItemFilter{IDs: []int64{coding[2].ID, 999, coding[0].ID}})
+	must(t, err)
+	if len(byID) != 2 || byID[0].ExternalID != "A0" || byID[1].ExternalID != "A2" {
+		t.Fatalf("items by id = %+v, want A0, A2", byID)
+	}
+	if billing, err := s.Items(ctx, orchestrator.ItemFilter{IDs: []int64{coding[0].ID}, Queue: orchestrator.QueueBilling}); err != nil || len(billing) != 0 {
+		t.Fatalf("items by id in another queue = %+v, %v; want none", billing, err)
+	}
 	none, err := s.Items(ctx, orchestrator.ItemFilter{Status: orchestrator.ItemFailed})
 	must(t, err)
 	if len(none) != 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/docket-rpa/docket/orchestrator"
 )
@@ -203,6 +204,13 @@ func (s *Store) itemsQuery(f orchestrator.ItemFilter) (string, []any) {
 	}
 	if f.AfterID > 0 && f.Search == "" {
 		w.add(`id > ?`, f.AfterID)
+	}
+	if len(f.IDs) > 0 {
+		ids := make([]any, len(f.IDs))
+		for i, id := range f.IDs {
+			ids[i] = id
+		}
+		w.add(`id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, ids...)
 	}
 	limit := f.Limit
 	if limit <= 0 {
