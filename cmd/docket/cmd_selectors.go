@@ -48,6 +48,10 @@ fallback) or that none did. Elements that belong on other pages of the portal mi
 on this one; check each page you care about. Without --version every layout of the
 portal is checked and the one whose marker element matches is named.
 
+A note names every candidate the bots' reader of fetched pages cannot evaluate
+(bots read server-rendered pages such as account and claim pages without the
+browser; a bot refuses a file with such a candidate on an element it reads there).
+
 The exit status is non-zero when no layout's marker element (or, for files without
 a marker, no element at all) matches the page.`,
 		Example: "  docket selectors check coding-worklist --url http://127.0.0.1:8089/login\n" +
@@ -223,5 +227,13 @@ func printCheck(w io.Writer, f *selectors.File, results []selectorCheck) bool {
 		fmt.Fprintf(tw, "  %s\tcandidate %d\t%s\t(%d on page)\n", r.Element, r.Index, r.Tried[r.Index], r.Count)
 	}
 	_ = tw.Flush()
+	// Bots read server-rendered pages without the browser (bots.HTMLPage),
+	// where a few selectors Chromium knows do not work; say which, as the
+	// bot would refuse the file.
+	for _, r := range results {
+		if err := bots.CheckHTMLReadable(f, r.Element); err != nil {
+			fmt.Fprintf(w, "  note: cannot be read off a fetched page: %v\n", err)
+		}
+	}
 	return layout
 }

@@ -37,6 +37,10 @@ func TestSelectorsCheck(t *testing.T) {
 		}
 	}
 
+	if strings.Contains(out, "note:") {
+		t.Errorf("the shipped files have candidates the page reader cannot use:\n%s", out)
+	}
+
 	// An override that renames the v2 username field falls back to the
 	// second candidate.
 	dir := t.TempDir()
@@ -48,12 +52,17 @@ func TestSelectorsCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	broken := strings.Replace(string(v2), `- css: "#userId"`, `- css: "#user-id-renamed"`, 1)
+	// A candidate Chromium takes but the reader of fetched pages does not.
+	broken = strings.Replace(broken, "  detail_field_rows:\n    candidates:\n", "  detail_field_rows:\n    candidates:\n      - css: \":is(#summary, #overview) tr\"\n", 1)
 	if err := os.WriteFile(filepath.Join(dir, "coding-worklist", "v2.yaml"), []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, _ = runMain(t, ctx, nil, "selectors", "check", "coding-worklist", "--url", srv.URL+"/login", "--version", "v2", "--selectors-dir", dir)
 	if code != 0 || !regexp.MustCompile(`(?m)^  login_username +candidate 1 +xpath: `).MatchString(out) || strings.Contains(out, "coding-worklist v1") {
 		t.Errorf("override: exit %d\n%s", code, out)
+	}
+	if !regexp.MustCompile(`(?m)^  note: cannot be read off a fetched page: .*element detail_field_rows candidate 1 \(css: :is\(#summary, #overview\) tr\)`).MatchString(out) {
+		t.Errorf("override: no note on the :is() candidate:\n%s", out)
 	}
 
 	// A page of no known layout fails.
