@@ -238,27 +238,13 @@ func clip(ss []string) []string {
 	return out
 }
 
-// signIn logs in to a demo portal with a cookie jar, answering the TOTP
-// step when the portal asks for one.
+// signIn logs in to a demo portal with a cookie jar.
 func signIn(t *testing.T, base, user, pass, secret string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: time.Minute}
-	resp, err := c.PostForm(base+"/login", url.Values{"username": {user}, "password": {pass}, "next": {"/"}})
-	if err != nil {
+	if err := portalsim.SignIn(context.Background(), c, base, user, pass, secret); err != nil {
 		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if strings.Contains(resp.Request.URL.Path, "/login/otp") {
-		code, err := portalsim.TOTPCode(secret, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := c.PostForm(base+"/login/otp", url.Values{"code": {code}, "next": {"/"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
 	}
 	return c
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -107,35 +106,7 @@ func countEdits(claims []portalsim.Claim) int {
 func login(ctx context.Context, t bots.Target) (*http.Client, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: time.Minute}
-	resp, err := postForm(ctx, c, t.BaseURL+"/login", url.Values{"username": {t.Username}, "password": {t.Password}, "next": {"/"}})
-	if err != nil {
-		return nil, err
-	}
-	if strings.Contains(resp.Request.URL.Path, "/login/otp") {
-		code, err := portalsim.TOTPCode(t.TOTPSecret, time.Now())
-		if err != nil {
-			return nil, err
-		}
-		if _, err := postForm(ctx, c, t.BaseURL+"/login/otp", url.Values{"code": {code}, "next": {"/"}}); err != nil {
-			return nil, err
-		}
-	}
-	return c, nil
-}
-
-func postForm(ctx context.Context, c *http.Client, u string, v url.Values) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(v.Encode()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp, nil
+	return c, portalsim.SignIn(ctx, c, t.BaseURL, t.Username, t.Password, t.TOTPSecret)
 }
 
 func get(ctx context.Context, c *http.Client, u string) ([]byte, error) {
