@@ -15,7 +15,7 @@ type claimPage struct {
 	Redirected  bool
 	Maintenance bool
 	Error       string
-	HTML        string
+	HTML        []byte // the page as it came, kept as evidence
 	Header      [][2]string
 	EditHeaders []string
 	Edits       [][]string
@@ -110,7 +110,7 @@ func (r *run) readClaimPage(f bots.Fetched) (claimPage, error) {
 		}
 		return d, err
 	}
-	d.HTML = string(f.Body)
+	d.HTML = f.Body
 	rows := p.Require(elClaimFieldRows)
 	d.Header = [][2]string{}
 	for _, row := range rows {
@@ -148,7 +148,7 @@ func (r *run) claim(ctx context.Context, row listRow, d claimPage) error {
 			fmt.Errorf("claimscrubber: claim %s: %w", claimID, r.miss(d.Misses[0])))
 	}
 	ev, err := r.rec.Capture(ctx, orchestrator.EvidenceCapture{
-		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: []byte(d.HTML), URL: d.URL,
+		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: d.HTML, URL: d.URL,
 		Bot: Kind, ItemRef: claimID, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
 	})
 	if err != nil {

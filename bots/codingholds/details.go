@@ -16,7 +16,7 @@ type detailPage struct {
 	Status        int // 0: no answer
 	Redirected    bool
 	Maintenance   bool
-	HTML          string
+	HTML          []byte // the page as it came, kept as evidence
 	Fields        [][2]string
 	ReasonHeaders []string
 	Reasons       [][]string
@@ -186,7 +186,7 @@ func (r *run) readDetail(f bots.Fetched) (detailPage, error) {
 		d.Maintenance = maintenance
 		return d, err
 	}
-	d.HTML = string(f.Body)
+	d.HTML = f.Body
 	pairs := func(rows []*html.Node) [][2]string {
 		kv := [][2]string{}
 		for _, row := range rows {
@@ -226,7 +226,7 @@ func (r *run) account(ctx context.Context, acct string, d detailPage) error {
 	hold, problems := r.l.holdFrom(acct, d)
 	r.seen[acct] = true
 	ev, err := r.rec.Capture(ctx, orchestrator.EvidenceCapture{
-		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: []byte(d.HTML), URL: d.URL,
+		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: d.HTML, URL: d.URL,
 		Bot: Kind, ItemRef: acct, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
 	})
 	if err != nil {
