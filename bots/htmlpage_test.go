@@ -22,23 +22,14 @@ import (
 	"github.com/docket-rpa/docket/selectors"
 )
 
-// readingJS evaluates every candidate of every element on html parsed by
-// the browser's DOMParser: at the document, and inside each of the first
+// readingJS evaluates every candidate of every element, with the bots'
+// in-page evaluator (find.js), on html parsed by the browser's DOMParser:
+// at the document, and inside each of the first
 // rows of every element whose name ends in _rows, as the bots read rows.
 // For each it returns the text content of every node selected.
 const readingJS = `(html, elements, rowEls) => {
   const doc = new DOMParser().parseFromString(html, "text/html");
-  const all = (root, c) => {
-    if (c.css) return Array.from(root.querySelectorAll(c.css));
-    const expr = root !== doc && c.xpath.startsWith("/") ? "." + c.xpath : c.xpath;
-    const snap = doc.evaluate(expr, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-    const out = [];
-    for (let i = 0; i < snap.snapshotLength; i++) {
-      const n = snap.snapshotItem(i);
-      if (n.nodeType === 1) out.push(n);
-    }
-    return out;
-  };
+  /* find */
   const texts = (root) => elements.map((e) => e.candidates.map((c) => all(root, c).map((n) => n.textContent)));
   const out = { doc: texts(doc), rows: {} };
   for (const r of rowEls) {
@@ -47,16 +38,6 @@ const readingJS = `(html, elements, rowEls) => {
   }
   return out;
 }`
-
-type jsCand struct {
-	CSS   string `json:"css,omitempty"`
-	XPath string `json:"xpath,omitempty"`
-}
-
-type jsEl struct {
-	Name       string   `json:"name"`
-	Candidates []jsCand `json:"candidates"`
-}
 
 type reading struct {
 	Doc  [][][]string              `json:"doc"`  // element → candidate → texts
@@ -158,7 +139,7 @@ func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, lay
 		t.Fatal(err)
 	}
 	var els, rowEls []selectors.Element
-	var jsEls, jsRows []jsEl
+	var jsEls, jsRows []*InPageElement
 	names := make([]string, 0, len(f.Elements))
 	for name := range f.Elements {
 		names = append(names, name)
@@ -166,14 +147,7 @@ func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, lay
 	sort.Strings(names)
 	for _, name := range names {
 		e := f.Elements[name]
-		je := jsEl{Name: name}
-		for _, cand := range e.Candidates {
-			if x, ok := cand.XPath(); ok {
-				je.Candidates = append(je.Candidates, jsCand{XPath: x})
-			} else {
-				je.Candidates = append(je.Candidates, jsCand{CSS: cand.Value})
-			}
-		}
+		je := InPage(f, name)
 		els, jsEls = append(els, e), append(jsEls, je)
 		if strings.HasSuffix(name, "_rows") {
 			rowEls, jsRows = append(rowEls, e), append(jsRows, je)
@@ -184,7 +158,7 @@ func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, lay
 		body := get(t, c, base+pg)
 		var browser reading
 		err := s.Step(context.Background(), "read in chromium", func(p *rod.Page) error {
-			res, err := p.Eval(readingJS, string(body), jsEls, jsRows)
+			res, err := p.Eval(strings.Replace(readingJS, "/* find */", findJS, 1), string(body), jsEls, jsRows)
 			if err != nil {
 				return err
 			}

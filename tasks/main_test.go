@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/monitoring"
-	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,20 +79,4 @@ func newFixture(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	return fixture{store: st, evidence: ev, metrics: m}
-}
-
-// waitRunDone polls the store until the run ends.
-func waitRunDone(t *testing.T, st orchestrator.Store, id string, within time.Duration) orchestrator.Run {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		run, err := st.Run(context.Background(), id)
-		if err == nil && run.Status.Done() {
-			return run
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("run %s did not end within %s: %+v (err %v)", id, within, run, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/rules"
+	"github.com/docket-rpa/docket/orchestrator/storetest"
 	"github.com/hibiken/asynq"
 )
 
@@ -199,7 +200,7 @@ func TestResolutionRunsWriteBack(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("write-back bot did not run")
 	}
-	waitRunDone(t, f.store, done.WriteBackRunID, 10*time.Second)
+	storetest.WaitRun(t, f.store, done.WriteBackRunID, 10*time.Second)
 	// Resolving is over; enqueueing the same write-back again acts never twice.
 	if err := sv.tasks.EnqueueWriteBack(ctx, done); err != nil {
 		t.Fatal(err)

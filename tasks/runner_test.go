@@ -9,6 +9,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/storetest"
 	"github.com/hibiken/asynq"
 )
 
@@ -89,7 +90,7 @@ func TestBotRunRoundTripOnRedis(t *testing.T) {
 	if _, err := enq.Enqueue(ctx, bot, runID, slot.Format(time.RFC3339)); err != nil {
 		t.Fatal(err)
 	}
-	run := waitRunDone(t, f.store, runID, 20*time.Second)
+	run := storetest.WaitRun(t, f.store, runID, 20*time.Second)
 	if run.Status != orchestrator.RunSucceeded || run.Records != 5 || run.Created != 5 || run.Pages != 1 ||
 		run.Screenshots != 1 || run.Attempts != 1 || run.Worker != "test" {
 		t.Fatalf("run = %+v", run)
@@ -122,7 +123,7 @@ func TestBotRunRetriesThenFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run = waitRunDone(t, f.store, run.ID, 30*time.Second)
+	run = storetest.WaitRun(t, f.store, run.ID, 30*time.Second)
 	if run.Status != orchestrator.RunFailed || run.Attempts != 2 || run.Error == "" {
 		t.Fatalf("run = %+v, want failed after 2 attempts", run)
 	}

@@ -39,17 +39,12 @@ type download struct {
 // first batch list page), downloads the CSV over the browser session,
 // keeps it as evidence and parses it.
 func (r *run) readExport(ctx context.Context) error {
-	var list listPage
-	spec := map[string]*jsElement{
-		"rows": r.js(elBatchRows), "link": r.js(elBatchLink), "next": r.js(elNextPage), "empty": r.js(elListEmpty),
-		"exportLink": r.js(elExportLink),
-	}
+	var list bots.ListPage
 	err := r.s.Step(ctx, "find export link", func(p *rod.Page) error {
-		res, err := p.Eval(listJS, spec)
-		if err != nil {
-			return err
-		}
-		return res.Value.Unmarshal(&list)
+		var err error
+		list, err = bots.ReadList(p, r.file, bots.ListElements{Rows: elBatchRows, Link: elBatchLink, Next: elNextPage,
+			Empty: elListEmpty, Export: elExportLink})
+		return err
 	})
 	if err != nil {
 		return r.fail(ctx, "", fmt.Errorf("claimscrubber: find export link: %w", err))

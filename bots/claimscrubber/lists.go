@@ -12,24 +12,19 @@ import (
 	"github.com/docket-rpa/docket/orchestrator"
 )
 
-type listRow struct {
-	Text string `json:"text"`
-	Href string `json:"href"`
-}
+// listRow is a list row's link.
+type listRow = bots.ListRow
 
+// listPage is a list page read in the browser (bots.ReadList) or fetched
+// (readFetchedList).
 type listPage struct {
-	// Set when the page was fetched rather than shown (readFetchedList).
-	Status      int    `json:"status"`
-	Redirected  bool   `json:"redirected"`
-	Maintenance bool   `json:"maintenance"`
-	Error       string `json:"error"`
+	bots.ListPage
 
-	Rows       []listRow      `json:"rows"`
-	Next       string         `json:"next"`
-	ExportHref string         `json:"exportHref"`
-	Empty      bool           `json:"empty"` // the portal says the list is empty
-	Misses     []string       `json:"misses"`
-	Matched    map[string]int `json:"matched"`
+	// Set when the page was fetched rather than shown.
+	Status      int
+	Redirected  bool
+	Maintenance bool
+	Error       string
 }
 
 // listKind says which list a page shows.
@@ -59,11 +54,9 @@ func (r *run) readList(ctx context.Context, k listKind, what string) (listPage, 
 		return list, fmt.Errorf("claimscrubber: %s: %w", what, err)
 	}
 	err = r.s.Step(ctx, "read "+what, func(p *rod.Page) error {
-		res, err := p.Eval(listJS, r.listSpec(k))
-		if err != nil {
-			return err
-		}
-		return res.Value.Unmarshal(&list)
+		var err error
+		list.ListPage, err = bots.ReadList(p, r.file, bots.ListElements{Rows: k.rows, Link: k.link, Next: elNextPage, Empty: elListEmpty})
+		return err
 	})
 	if err != nil {
 		return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, err))
@@ -72,12 +65,6 @@ func (r *run) readList(ctx context.Context, k listKind, what string) (listPage, 
 		return list, r.fail(ctx, "", err)
 	}
 	return list, nil
-}
-
-func (r *run) listSpec(k listKind) map[string]*jsElement {
-	return map[string]*jsElement{
-		"rows": r.js(k.rows), "link": r.js(k.link), "next": r.js(elNextPage), "empty": r.js(elListEmpty),
-	}
 }
 
 // checkList reports a list page whose selectors missed or whose rows have
@@ -157,7 +144,8 @@ func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPa
 // browser shows: each row's link text and address, the next page's
 // address, the empty-list notice.
 func (r *run) readFetchedList(k listKind, f bots.Fetched) (listPage, error) {
-	list := listPage{Status: f.Status, Redirected: f.Location != "", Matched: map[string]int{}}
+	list := listPage{Status: f.Status, Redirected: f.Location != ""}
+	list.Matched = map[string]int{}
 	p, maintenance, err := f.Page(r.file, elMaintenance)
 	if p == nil || err != nil {
 		list.Maintenance = maintenance
@@ -258,5 +246,16 @@ func (r *run) readBatch(ctx context.Context, batch listRow) error {
 		}
 		visited[list.Next] = true
 		u = list.Next
+	}
+}
+
+// reportMatches feeds the selector metric from a script's matches and
+// misses.
+func (r *run) reportMatches(matched map[string]int, misses []string) {
+	for el, i := range matched {
+		r.rec.SelectorUsed(r.file.Portal, el, i)
+	}
+	for _, el := range misses {
+		r.rec.SelectorUsed(r.file.Portal, el, -1)
 	}
 }

@@ -80,9 +80,6 @@ var (
 	ErrSessionLost       = bots.ErrSessionLost
 )
 
-//go:embed list.js
-var listJS string
-
 // Config configures the bot.
 type Config struct {
 	// Selectors is the portal layout's selector file. Set it or Layouts.

@@ -124,15 +124,15 @@ func (r *run) readAccounts(ctx context.Context, rows []listRow, pages []detailPa
 				lost = true
 				retry = append(retry, row)
 			case d.Maintenance:
-				return r.failOnDetail(ctx, row.Account, d.URL,
-					fmt.Errorf("%w: account %s detail page shows the maintenance page", bots.ErrMaintenance, row.Account))
+				return r.failOnDetail(ctx, row.Text, d.URL,
+					fmt.Errorf("%w: account %s detail page shows the maintenance page", bots.ErrMaintenance, row.Text))
 			case d.Status >= 500 || d.Status == 0:
 				failed = d.Status
 				retry = append(retry, row)
 			case d.Status >= 400:
-				return r.failOnDetail(ctx, row.Account, d.URL, fmt.Errorf("codingholds: account %s detail page answered HTTP %d", row.Account, d.Status))
+				return r.failOnDetail(ctx, row.Text, d.URL, fmt.Errorf("codingholds: account %s detail page answered HTTP %d", row.Text, d.Status))
 			default:
-				if err := r.account(ctx, row.Account, d); err != nil {
+				if err := r.account(ctx, row.Text, d); err != nil {
 					return err
 				}
 			}

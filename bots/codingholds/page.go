@@ -10,76 +10,29 @@ import (
 	"github.com/docket-rpa/docket/bots"
 )
 
-// jsCandidate is a candidate as the in-page scripts take it: CSS, or the
-// XPath a xpath or text candidate stands for.
-type jsCandidate struct {
-	Kind  string `json:"kind"` // "css" or "xpath"
-	Value string `json:"value"`
-}
-
-// jsElement is an element's candidates as the in-page scripts take them.
-type jsElement struct {
-	Name       string        `json:"name"`
-	Candidates []jsCandidate `json:"candidates"`
-	Optional   bool          `json:"optional"`
-}
-
-func (r *run) jsElement(name string) jsElement {
-	e, _ := r.file.Element(name) // New checked every element the bot uses
-	out := jsElement{Name: name, Optional: e.Optional}
-	for _, c := range e.Candidates {
-		sel, isXPath, err := bots.Selector(c)
-		if err != nil {
-			continue // New accepted only known strategies
-		}
-		kind := "css"
-		if isXPath {
-			kind = "xpath"
-		}
-		out.Candidates = append(out.Candidates, jsCandidate{Kind: kind, Value: sel})
-	}
-	return out
-}
-
-type listRow struct {
-	Account string `json:"account"`
-	Href    string `json:"href"`
-}
-
-type listPage struct {
-	Rows    []listRow      `json:"rows"`
-	Next    string         `json:"next"`
-	Empty   bool           `json:"empty"` // the portal says the worklist is empty
-	Misses  []string       `json:"misses"`
-	Matched map[string]int `json:"matched"`
-}
+// listRow is a worklist row's account link; its Text is the account
+// number.
+type listRow = bots.ListRow
 
 // readPage opens worklist page u, waits for its script to render the rows
 // and reads them: evidence first, then the rows with their account links
 // and the next page's address ("" on the last page).
-func (r *run) readPage(ctx context.Context, pageNo int, u string) (listPage, error) {
+func (r *run) readPage(ctx context.Context, pageNo int, u string) (bots.ListPage, error) {
 	what := fmt.Sprintf("worklist page %d", pageNo)
 	if err := r.openList(ctx, what, u); err != nil {
-		return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
+		return bots.ListPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
 	}
 	if err := r.screenshot(ctx, ""); err != nil {
-		return listPage{}, fmt.Errorf("codingholds: %s: %w", what, err)
+		return bots.ListPage{}, fmt.Errorf("codingholds: %s: %w", what, err)
 	}
-	var list listPage
+	var list bots.ListPage
 	err := r.s.Step(ctx, "read "+what, func(p *rod.Page) error {
-		res, err := p.Eval(listJS, map[string]jsElement{
-			"rows":  r.jsElement(elWorklistRows),
-			"link":  r.jsElement(elRowLink),
-			"next":  r.jsElement(elNextPage),
-			"empty": r.jsElement(elWorklistEmpty),
-		})
-		if err != nil {
-			return err
-		}
-		return res.Value.Unmarshal(&list)
+		var err error
+		list, err = bots.ReadList(p, r.file, bots.ListElements{Rows: elWorklistRows, Link: elRowLink, Next: elNextPage, Empty: elWorklistEmpty})
+		return err
 	})
 	if err != nil {
-		return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
+		return bots.ListPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, err))
 	}
 	r.usedMap(list.Matched)
 	if len(list.Rows) == 0 && !list.Empty {
@@ -87,11 +40,11 @@ func (r *run) readPage(ctx context.Context, pageNo int, u string) (listPage, err
 		list.Misses = append(list.Misses, elWorklistRows)
 	}
 	if len(list.Misses) > 0 {
-		return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, r.miss(list.Misses[0])))
+		return bots.ListPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s: %w", what, r.miss(list.Misses[0])))
 	}
 	for i, row := range list.Rows {
-		if row.Account == "" || !sameOrigin(row.Href, r.s.Target.BaseURL) {
-			return listPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s row %d has no account link on the portal", what, i+1))
+		if row.Text == "" || !sameOrigin(row.Href, r.s.Target.BaseURL) {
+			return bots.ListPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s row %d has no account link on the portal", what, i+1))
 		}
 	}
 	return list, nil

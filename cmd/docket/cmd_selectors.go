@@ -140,21 +140,17 @@ func checkFiles(portal, version, dir string) ([]*selectors.File, error) {
 	return c.Files(portal)
 }
 
-// checkJS counts each candidate's matches on the page. It holds no
-// selector: they come from the file.
-const checkJS = `(spec) => spec.map((cands) => cands.map((c) => {
+// checkJS counts each candidate's matches on the page ({css} or {xpath},
+// bots.InPageCandidate; -1 when the browser cannot evaluate it). It holds
+// no selector: they come from the file.
+const checkJS = `(spec) => spec.map((el) => el.candidates.map((c) => {
   try {
-    if (c.kind === "css") return document.querySelectorAll(c.value).length;
-    return document.evaluate(c.value, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null).snapshotLength;
+    if (c.css) return document.querySelectorAll(c.css).length;
+    return document.evaluate(c.xpath, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null).snapshotLength;
   } catch (e) {
     return -1;
   }
 }))`
-
-type checkCandidate struct {
-	Kind  string `json:"kind"`
-	Value string `json:"value"`
-}
 
 func checkPage(ctx context.Context, s *bots.Session, f *selectors.File) ([]selectorCheck, error) {
 	names := make([]string, 0, len(f.Elements))
@@ -162,19 +158,9 @@ func checkPage(ctx context.Context, s *bots.Session, f *selectors.File) ([]selec
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	spec := make([][]checkCandidate, len(names))
+	spec := make([]*bots.InPageElement, len(names))
 	for i, n := range names {
-		for _, c := range f.Elements[n].Candidates {
-			sel, isXPath, err := bots.Selector(c)
-			if err != nil {
-				return nil, err
-			}
-			kind := "css"
-			if isXPath {
-				kind = "xpath"
-			}
-			spec[i] = append(spec[i], checkCandidate{kind, sel})
-		}
+		spec[i] = bots.InPage(f, n)
 	}
 	var counts [][]int
 	err := s.Step(ctx, "check "+f.Version, func(p *rod.Page) error {

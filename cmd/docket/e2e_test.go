@@ -16,6 +16,7 @@ import (
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
+	"github.com/docket-rpa/docket/orchestrator/storetest"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -221,7 +222,7 @@ bots:
 	waitNoChromium(t, dirA, 10*time.Second)
 
 	b, dirB, logsB := startWorker("worker-b")
-	final := waitRunEnd(t, st, run.ID, 3*time.Minute)
+	final := storetest.WaitRun(t, st, run.ID, 3*time.Minute)
 	t.Logf("recovered %s after SIGKILL (asynq lease expiry and recovery sweep)", time.Since(killedAt).Round(time.Second))
 	if final.Status != orchestrator.RunSucceeded || final.Attempts != 2 || final.Worker != "worker-b" {
 		t.Fatalf("final run = %+v; worker-b logs:\n%s", final, logsB)
@@ -248,15 +249,4 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-func waitRunEnd(t *testing.T, st orchestrator.Store, id string, within time.Duration) orchestrator.Run {
-	t.Helper()
-	var run orchestrator.Run
-	waitFor(t, within, "run "+id+" to end", func() bool {
-		var err error
-		run, err = st.Run(context.Background(), id)
-		return err == nil && run.Status.Done()
-	})
-	return run
 }

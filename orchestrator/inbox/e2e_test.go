@@ -10,6 +10,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/storetest"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -201,7 +202,7 @@ func TestEndToEndInChromium(t *testing.T) {
 
 	// The worker runs the write-back; the inbox reads its result from the
 	// system of record, as a person reloading the page would.
-	run := waitRun(t, e.store, runID, 2*time.Minute)
+	run := storetest.WaitRun(t, e.store, runID, 2*time.Minute)
 	if run.Status != orchestrator.RunSucceeded || run.Bot != tasks.BotWriteBack {
 		t.Fatalf("write-back run %s: %s (%s)", runID, run.Status, run.Error)
 	}

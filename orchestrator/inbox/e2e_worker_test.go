@@ -103,23 +103,6 @@ func newWriteBackEnv(t *testing.T, pool *bots.Pool) (*env, *writeBackWorld) {
 	return e, w
 }
 
-// waitRun waits for the run to end, polling the system of record as the
-// inbox does.
-func waitRun(t *testing.T, st orchestrator.Store, id string, within time.Duration) orchestrator.Run {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		run, err := st.Run(context.Background(), id)
-		if err == nil && run.Status.Done() {
-			return run
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("run %s did not end within %s: %+v (%v)", id, within, run, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // notes are the notes the portal recorded on an account.
 func (w *writeBackWorld) notes(account string) []string {
 	var out []string
