@@ -209,10 +209,19 @@ func (w *runWatch) interrupted(f *fault, all []*fault) []attemptKey {
 	return keys
 }
 
+// staleConnWindow is how long after a restarted service answers again a
+// connection the restart broke can still fail an operation. database/sql
+// with pgx's driver pings a connection before reuse only when it sat idle
+// over a second, so a connection last used just before the fault fails the
+// first statement sent on it within that second (PostgreSQL's 57P01,
+// "terminating connection due to administrator command"), even after the
+// run it serves has written progress on a fresh connection.
+const staleConnWindow = 3 * time.Second
+
 // serviceFault restarts a service while runs are in progress on the live
 // workers. It returns once serve is ready again, every attempt the restart
-// caught has failed or gone on, and a worker has taken a task from the
-// queue since.
+// caught has failed or gone on, a worker has taken a task from the queue
+// since, and staleConnWindow has passed.
 func (w *runWatch) serviceFault(name, serveAddr string, restart func(*testing.T) time.Duration) *fault {
 	w.t.Helper()
 	snap := map[string]int{}
@@ -257,7 +266,7 @@ func (w *runWatch) serviceFault(name, serveAddr string, restart func(*testing.T)
 				return false
 			}
 		}
-		return !w.firstAttemptAfter(f.back).IsZero()
+		return !w.firstAttemptAfter(f.back).IsZero() && time.Since(f.back) > staleConnWindow
 	})
 	f.settled = time.Now()
 	w.t.Logf("%s: down %s, serve ready after %s", name, f.outage.Round(10*time.Millisecond), f.ready.Round(10*time.Millisecond))
