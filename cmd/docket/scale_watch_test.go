@@ -215,7 +215,8 @@ func (w *runWatch) interrupted(f *fault, all []*fault) []attemptKey {
 // over a second, so a connection last used just before the fault fails the
 // first statement sent on it within that second (PostgreSQL's 57P01,
 // "terminating connection due to administrator command"), even after the
-// run it serves has written progress on a fresh connection.
+// run it serves has written progress on a fresh connection. (The store
+// pings the rest once one has failed so: one such failure per process.)
 const staleConnWindow = 3 * time.Second
 
 // serviceFault restarts a service while runs are in progress on the live

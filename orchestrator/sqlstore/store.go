@@ -24,6 +24,8 @@ type Store struct {
 	now    func() time.Time
 	// selectiveMax: see selectiveMaxDefault.
 	selectiveMax int
+	// stale notices PostgreSQL ending sessions (nil for SQLite).
+	stale *staleConns
 }
 
 var _ orchestrator.Store = (*Store)(nil)
@@ -94,10 +96,13 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 		// the one goose's advisory lock holds, which SET would not.
 		pc.RuntimeParams["search_path"] = cfg.Schema
 	}
-	db := stdlib.OpenDB(*pc)
+	stale := newStaleConns()
+	pc.OnPgError = stale.onPgError(pc.OnPgError)
+	db := stdlib.OpenDB(*pc, stdlib.OptionShouldPing(stale.shouldPing))
 	db.SetMaxOpenConns(cfg.MaxOpenConns)
 	db.SetMaxIdleConns(cfg.MaxOpenConns)
-	s := &Store{db: db, d: postgresDialect(), addr: addr, schema: cfg.Schema, now: cfg.NowFunc, selectiveMax: selectiveMaxDefault}
+	s := &Store{db: db, d: postgresDialect(), addr: addr, schema: cfg.Schema, now: cfg.NowFunc,
+		selectiveMax: selectiveMaxDefault, stale: stale}
 	if err := s.Ping(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
