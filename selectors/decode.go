@@ -93,6 +93,14 @@ func decode(source string, data []byte) (*File, error) {
 		if len(e.Candidates) == 0 {
 			return nil, fail("element %s has no candidates", name)
 		}
+		for i, c := range e.Candidates {
+			if c.Strategy != XPath {
+				continue
+			}
+			if err := checkXPath1(c.Value); err != nil {
+				return nil, fail("element %s candidate %d (%s): %v", name, i+1, c, err)
+			}
+		}
 		f.Elements[name] = Element{Name: name, Candidates: e.Candidates, Optional: e.Optional}
 	}
 	for name, p := range raw.Pages {
