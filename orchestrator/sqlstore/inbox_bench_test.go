@@ -294,6 +294,11 @@ func BenchmarkInboxPage(b *testing.B) {
 		{"everything", open(orchestrator.TaskFilter{Queue: orchestrator.QueueCoding, Priority: orchestrator.PriorityHigh,
 			SLAState: orchestrator.SLAOnTrack, SLAAt: benchNow, CreatedUntil: benchNow.AddDate(0, 0, -20), Payer: "plan 1", Reason: "rule-2"})},
 		{"mine", open(orchestrator.TaskFilter{Assignee: "user7", Payer: "medicare"})},
+		{"completed-newest", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Sort: orchestrator.TaskSortNewest, Limit: 50}},
+		{"completed-in-queue", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Queue: orchestrator.QueueCoding, Sort: orchestrator.TaskSortNewest, Limit: 50}},
+		{"completed-priority", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Sort: orchestrator.TaskSortPriority, Limit: 50}},
+		{"completed-queue-due", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Queue: orchestrator.QueueCoding, Sort: orchestrator.TaskSortDue, Limit: 50}},
+		{"completed-page-20", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Sort: orchestrator.TaskSortNewest, Offset: 950, Limit: 50}},
 	}
 	for _, backend := range []string{"sqlite", "postgres"} {
 		for _, c := range cases {
