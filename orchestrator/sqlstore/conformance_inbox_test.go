@@ -207,6 +207,24 @@ func testTaskFiltersMatchReference(t *testing.T, s *Store) {
 		orchestrator.TaskFilter{Open: true, Payer: "care", Reason: "missing_documentation", CreatedUntil: t0.Add(20 * time.Hour),
 			Priority: orchestrator.PriorityLow, SLAState: orchestrator.SLAOnTrack, SLAAt: at})
 	sorts := []orchestrator.TaskSort{orchestrator.TaskSortPriority, orchestrator.TaskSortDue, orchestrator.TaskSortOldest, orchestrator.TaskSortNewest}
+	// Completed tasks, each filter in every order (the sort rotates with
+	// the filter's place), through the completed-task indexes on SQLite.
+	done := orchestrator.TaskCompleted
+	for _, f := range []orchestrator.TaskFilter{
+		{Status: done},
+		{Status: done, Queue: orchestrator.QueueBilling},
+		{Status: done, Reason: "100%_rule"},
+		{Status: done, Reason: "missing_documentation"},
+		{Status: done, Payer: "care"},
+		{Status: done, Priority: orchestrator.PriorityHigh, CreatedUntil: t0.Add(20 * time.Hour)},
+		{Status: done, Search: "coding-worklist/F1"},
+		{Status: done, DueBefore: dbTime(t0.Add(60 * time.Hour)), Queue: orchestrator.QueueCDI},
+		{Status: done, SLAState: orchestrator.SLAOnTrack, SLAAt: at, Queue: orchestrator.QueueCoding},
+	} {
+		for range sorts {
+			filters = append(filters, f)
+		}
+	}
 	for i, f := range filters {
 		if i%len(sorts) == 2 && i%3 == 0 {
 			f.AfterID = all[len(all)/3].ID // keyset paging of the oldest-first order

@@ -38,7 +38,13 @@ func (s *Store) taskWhere(ctx context.Context, f orchestrator.TaskFilter) (taskS
 	w.eq("queue", f.Queue)
 	open := f.Open && f.Status == ""
 	onlyOpen := open || (f.Status != "" && f.Status != orchestrator.TaskCompleted)
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case orchestrator.TaskCompleted:
+		// A literal, so the completed-task indexes, partial on it, serve
+		// the query.
+		w.add(`status = 'completed'`)
+	default:
 		w.eq("status", string(f.Status))
 	}
 	if onlyOpen {
@@ -83,7 +89,7 @@ func (s *Store) taskWhere(ctx context.Context, f orchestrator.TaskFilter) (taskS
 			return taskSQL{}, err
 		}
 	}
-	return taskSQL{where: w, index: s.openIndex(f, probed), onlyOpen: onlyOpen}, nil
+	return taskSQL{where: w, index: s.orderIndex(f, probed), onlyOpen: onlyOpen}, nil
 }
 
 // selectiveMaxDefault is how many matches a reason or payer filter may
@@ -95,7 +101,7 @@ const selectiveMaxDefault = 1000
 // selectiveIndex is the open-task index led by an equality filter of f
 // (reason, else payer) on SQLite, or "".
 func (s *Store) selectiveIndex(f orchestrator.TaskFilter, q taskSQL) string {
-	if q.index == "" {
+	if q.index == "" || !q.onlyOpen {
 		return ""
 	}
 	switch {
@@ -112,6 +118,12 @@ func (s *Store) selectiveIndex(f orchestrator.TaskFilter, q taskSQL) string {
 func (s *Store) countIndex(f orchestrator.TaskFilter, q taskSQL) string {
 	if sel := s.selectiveIndex(f, q); sel != "" || q.index == "" {
 		return sel
+	}
+	if !q.onlyOpen { // completed tasks
+		if f.Queue != "" {
+			return "human_tasks_done_queue"
+		}
+		return "human_tasks_done_id"
 	}
 	switch {
 	case f.Assignee != "":
@@ -134,18 +146,22 @@ func (s *Store) countUpTo(ctx context.Context, q taskSQL, upTo int) (int, error)
 	return n, err
 }
 
-// openIndex names the index SQLite reads f's open tasks through, in the
-// order f sorts them, or "" to leave the choice to the planner (completed
-// tasks; one item's tasks; a search probe's id list). Each of these indexes holds every
-// column a filter reads, so filters are checked on index entries and only
-// the rows of a page are fetched.
-func (s *Store) openIndex(f orchestrator.TaskFilter, probed bool) string {
-	if s.d.name != "sqlite" || probed || f.ItemID != 0 || (f.Status == "" && !f.Open) || f.Status == orchestrator.TaskCompleted {
+// orderIndex names the index SQLite reads f's open or completed tasks
+// through, in the order f sorts them, or "" to leave the choice to the
+// planner (open and completed tasks together; one item's tasks; a search
+// probe's id list). Each of these indexes holds every column a filter
+// reads, so filters are checked on index entries and only the rows of a
+// page are fetched.
+func (s *Store) orderIndex(f orchestrator.TaskFilter, probed bool) string {
+	if s.d.name != "sqlite" || probed || f.ItemID != 0 || (f.Status == "" && !f.Open) {
 		return "" // an item's few tasks come through the item index
+	}
+	if f.Status == orchestrator.TaskCompleted {
+		return doneIndex(f)
 	}
 	switch f.Sort {
 	case orchestrator.TaskSortDue:
-		return "human_tasks_open_due"
+		return "human_tasks_done_due"
 	case orchestrator.TaskSortOldest, orchestrator.TaskSortNewest:
 		return "human_tasks_open_id"
 	}
@@ -156,6 +172,19 @@ func (s *Store) openIndex(f orchestrator.TaskFilter, probed bool) string {
 		return "human_tasks_open_assignee"
 	}
 	return "human_tasks_open_priority"
+}
+
+// doneIndex is the completed-task index for f's order on SQLite.
+func doneIndex(f orchestrator.TaskFilter) string {
+	switch {
+	case f.Sort == orchestrator.TaskSortDue:
+		return "human_tasks_done_due"
+	case f.Sort == orchestrator.TaskSortOldest, f.Sort == orchestrator.TaskSortNewest:
+		return "human_tasks_done_id"
+	case f.Queue != "":
+		return "human_tasks_done_queue"
+	}
+	return "human_tasks_done_priority"
 }
 
 // idOrder orders a page of q's tasks by id (descending for newest). For
