@@ -249,7 +249,9 @@ func testTaskFiltersMatchReference(t *testing.T, s *Store) {
 			for offset := 0; offset <= len(want); offset += 4 {
 				f.Limit, f.Offset = 4, offset
 				got, err := s.Tasks(ctx, f)
-				must(t, err)
+				if err != nil {
+					t.Fatalf("Tasks(%+v): %v", f, err)
+				}
 				if g, w := taskIDs(got), taskIDs(want[offset:min(offset+4, len(want))]); g != w {
 					t.Errorf("Tasks(%+v) with at most %d selective = %s, want %s", f, selective, g, w)
 				}

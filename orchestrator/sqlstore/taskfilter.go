@@ -161,7 +161,7 @@ func (s *Store) orderIndex(f orchestrator.TaskFilter, probed bool) string {
 	}
 	switch f.Sort {
 	case orchestrator.TaskSortDue:
-		return "human_tasks_done_due"
+		return "human_tasks_open_due"
 	case orchestrator.TaskSortOldest, orchestrator.TaskSortNewest:
 		return "human_tasks_open_id"
 	}
