@@ -298,6 +298,10 @@ func BenchmarkInboxPage(b *testing.B) {
 		{"completed-in-queue", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Queue: orchestrator.QueueCoding, Sort: orchestrator.TaskSortNewest, Limit: 50}},
 		{"completed-priority", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Sort: orchestrator.TaskSortPriority, Limit: 50}},
 		{"completed-queue-due", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Queue: orchestrator.QueueCoding, Sort: orchestrator.TaskSortDue, Limit: 50}},
+		{"every-status", orchestrator.TaskFilter{Sort: orchestrator.TaskSortPriority, Limit: 50}},
+		{"every-status-newest", orchestrator.TaskFilter{Sort: orchestrator.TaskSortNewest, Limit: 50}},
+		{"every-status-page-20", orchestrator.TaskFilter{Sort: orchestrator.TaskSortPriority, Offset: 950, Limit: 50}},
+		{"every-status-payer-5pct", orchestrator.TaskFilter{Payer: "medicare", Sort: orchestrator.TaskSortPriority, Limit: 50}},
 		{"completed-page-20", orchestrator.TaskFilter{Status: orchestrator.TaskCompleted, Sort: orchestrator.TaskSortNewest, Offset: 950, Limit: 50}},
 	}
 	for _, backend := range []string{"sqlite", "postgres"} {

@@ -98,69 +98,6 @@ func (s *Store) CreateTask(ctx context.Context, t orchestrator.HumanTask) (orche
 	return open[0], false, nil
 }
 
-// Tasks lists human tasks matching f in f.Sort order. Search is a prefix
-// match on the item reference or key, in byte order; Payer a
-// case-insensitive substring of the task's payer (see taskWhere). The
-// page's ids are read from an index that holds every filtered column, and
-// then only its rows.
-func (s *Store) Tasks(ctx context.Context, f orchestrator.TaskFilter) ([]orchestrator.HumanTask, error) {
-	q, err := s.taskWhere(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: tasks: %w", err)
-	}
-	if sel := s.selectiveIndex(f, q); sel != "" {
-		// Few matches: read them through the filter's index and sort them.
-		probe := q
-		probe.index = sel
-		n, err := s.countUpTo(ctx, probe, s.selectiveMax+1)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: tasks: %w", err)
-		}
-		if n <= s.selectiveMax {
-			q.index = sel
-		}
-	}
-	var order, pageOrder string
-	switch f.Sort {
-	case orchestrator.TaskSortPriority:
-		order = ` ORDER BY priority_rank DESC, ` + s.d.nullsLast("due_at") + `, id`
-	case orchestrator.TaskSortDue:
-		order = ` ORDER BY ` + s.d.nullsLast("due_at") + `, id`
-	case orchestrator.TaskSortNewest:
-		order, pageOrder = ` ORDER BY id DESC`, s.idOrder(&q, true, 0)
-	default:
-		order, pageOrder = ` ORDER BY id`, s.idOrder(&q, false, f.AfterID)
-	}
-	if pageOrder == "" {
-		pageOrder = order
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = listLimitDefault
-	}
-	page := `SELECT id` + q.from() + q.sql() + pageOrder + ` LIMIT ? OFFSET ?`
-	tasks, err := s.tasks(ctx, `WHERE id IN (`+page+`)`+order, append(q.args, limit, max(f.Offset, 0))...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: tasks: %w", err)
-	}
-	return tasks, nil
-}
-
-// CountTasks counts the tasks f matches, ignoring its sort and page, up to
-// upTo (0: all) so a broad filter costs no more than upTo index entries.
-func (s *Store) CountTasks(ctx context.Context, f orchestrator.TaskFilter, upTo int) (int, error) {
-	q, err := s.taskWhere(ctx, f)
-	if err != nil {
-		return 0, fmt.Errorf("sqlstore: count tasks: %w", err)
-	}
-	q.index = s.countIndex(f, q)
-	n, err := s.countUpTo(ctx, q, upTo)
-	if err != nil {
-		return 0, fmt.Errorf("sqlstore: count tasks: %w", err)
-	}
-	return n, nil
-}
-
 // notePayerTx adds a payer a task carries to task_payers, the list the
 // payer filter matches against.
 func (s *Store) notePayerTx(ctx context.Context, tx *sql.Tx, payer string) error {
