@@ -151,6 +151,21 @@ func ReadPages[T any](ctx context.Context, f *Fetcher, urls []string, read func(
 	return out, nil
 }
 
+// ReadPage fetches the one page at u over s's session (a Fetcher of now)
+// and reads it with read.
+func ReadPage[T any](ctx context.Context, s *Session, u string, read func(Fetched) (T, error)) (T, error) {
+	var zero T
+	f, err := s.Fetcher(ctx, []string{u})
+	if err != nil {
+		return zero, err
+	}
+	out, err := ReadPages(ctx, f, []string{u}, read)
+	if err != nil {
+		return zero, err
+	}
+	return out[0], nil
+}
+
 // fetchClient is a client whose cookie jar holds the browser's cookies,
 // so each request carries only the cookies the browser would send to
 // that address.

@@ -33,16 +33,8 @@ func TestFetcherSendsTheSessionsCookies(t *testing.T) {
 	defer srv.Close()
 
 	p := newTestPool(t, PoolConfig{Contexts: 2})
-	a, err := p.Session(context.Background(), Target{Portal: "a"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := p.Session(context.Background(), Target{Portal: "b", UserAgent: "DocketTest/1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := openSession(t, p, Target{Portal: "a"})
+	b := openSession(t, p, Target{Portal: "b", UserAgent: "DocketTest/1"})
 	visit(t, a, srv.URL+"/login?v=alice")
 
 	fetch := func(s *Session) Fetched {
@@ -82,11 +74,7 @@ func TestScreenshotCoversTheWholePage(t *testing.T) {
 	}))
 	defer srv.Close()
 	p := newTestPool(t, PoolConfig{Contexts: 1})
-	s, err := p.Session(context.Background(), Target{Portal: "shot"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSession(t, p, Target{Portal: "shot"})
 	visit(t, s, srv.URL)
 	shot, err := s.Screenshot(context.Background())
 	if err != nil {

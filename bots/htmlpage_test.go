@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -88,11 +88,7 @@ func goReading(t *testing.T, body []byte, els []selectors.Element, rowEls []sele
 // the same nodes, by text content, at the document and inside rows.
 func TestPageReaderReadsAsChromium(t *testing.T) {
 	p := newTestPool(t, PoolConfig{Contexts: 1})
-	s, err := p.Session(context.Background(), Target{Portal: "reader"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSession(t, p, Target{Portal: "reader"})
 	for _, layout := range []string{"v1", "v2"} {
 		t.Run("coding-worklist/"+layout, func(t *testing.T) {
 			secret := portalsim.NewTOTPSecret(7)
@@ -140,12 +136,7 @@ func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, lay
 	}
 	var els, rowEls []selectors.Element
 	var jsEls, jsRows []*InPageElement
-	names := make([]string, 0, len(f.Elements))
-	for name := range f.Elements {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(f.Elements)) {
 		e := f.Elements[name]
 		je := InPage(f, name)
 		els, jsEls = append(els, e), append(jsEls, je)

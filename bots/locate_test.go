@@ -58,11 +58,7 @@ func locateSession(t *testing.T, stepTimeout time.Duration) *Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Stop)
-	s, err := pool.Session(context.Background(), Target{Portal: "test-portal", BaseURL: srv.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := openSession(t, pool, Target{Portal: "test-portal", BaseURL: srv.URL})
 	err = s.Step(context.Background(), "open", func(p *rod.Page) error {
 		if err := p.Navigate(srv.URL); err != nil {
 			return err

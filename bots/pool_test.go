@@ -64,6 +64,17 @@ func portal(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// openSession takes a session for target from p, closed when the test ends.
+func openSession(t *testing.T, p *Pool, target Target) *Session {
+	t.Helper()
+	s, err := p.Session(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
 // visit navigates and returns the body text.
 func visit(t *testing.T, s *Session, url string) string {
 	t.Helper()

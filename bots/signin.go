@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/go-rod/rod"
 
@@ -62,14 +63,6 @@ type SignInForm struct {
 // when the page shows neither a login step nor a signed-in page, and an
 // error wrapping ErrTransient on a server error.
 func SignIn(ctx context.Context, s *Session, f *selectors.File, form SignInForm, used func(Match)) error {
-	signedIn := func(step string) bool {
-		for _, e := range form.SignedIn {
-			if step == e {
-				return true
-			}
-		}
-		return false
-	}
 	var step string
 	err := s.Step(ctx, "find login form", func(p *rod.Page) error {
 		m, err := FindElement(p, f, append([]string{form.Username, form.OTP}, form.SignedIn...)...)
@@ -88,7 +81,7 @@ func SignIn(ctx context.Context, s *Session, f *selectors.File, form SignInForm,
 		}
 		return &SelectorMissError{Portal: f.Portal, Version: f.Version, Element: form.Username, Tried: e.Tried()}
 	}
-	if err != nil || signedIn(step) {
+	if err != nil || slices.Contains(form.SignedIn, step) {
 		return err
 	}
 	submit := func(what string, fields []Field, button string, outcomes ...string) error {

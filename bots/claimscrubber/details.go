@@ -11,10 +11,9 @@ import (
 // claimPage is what the bot read from one claim page.
 type claimPage struct {
 	URL         string
-	Status      int // 0: no answer (Error says why)
+	Status      int // 0: no answer
 	Redirected  bool
 	Maintenance bool
-	Error       string
 	HTML        []byte // the page as it came, kept as evidence
 	Header      [][2]string
 	EditHeaders []string
@@ -48,7 +47,7 @@ func (r *run) readClaims(ctx context.Context, rows []listRow) error {
 				}
 				again = append(again, pending[i:]...)
 				break pages
-			case d.Status >= 500 || d.Error != "":
+			case d.Status >= 500 || d.Status == 0:
 				failed = true
 				again = append(again, row)
 			case d.Status == 404:
@@ -105,9 +104,6 @@ func (r *run) readClaimPage(f bots.Fetched) (claimPage, error) {
 	p, maintenance, err := f.Page(r.file, elMaintenance)
 	if p == nil || err != nil {
 		d.Maintenance = maintenance
-		if f.Err != nil && err == nil {
-			d.Error = "fetch failed"
-		}
 		return d, err
 	}
 	d.HTML = f.Body

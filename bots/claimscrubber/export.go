@@ -26,13 +26,12 @@ type exportSet struct {
 
 // download is the export as fetched over the browser session.
 type download struct {
-	Status      int
+	Status      int // 0: no answer
 	Redirected  bool
 	Maintenance bool
 	ContentType string
 	Disposition string
 	Text        string
-	Error       string // no answer
 }
 
 // readExport finds the export link on the page the browser shows (the
@@ -92,14 +91,7 @@ func isCSV(dl download) bool {
 // signing in again if the session ended.
 func (r *run) download(ctx context.Context, u string) (download, error) {
 	for attempt := 0; ; attempt++ {
-		var dl download
-		f, err := r.s.Fetcher(ctx, []string{u})
-		if err == nil {
-			var dls []download
-			if dls, err = bots.ReadPages(ctx, f, []string{u}, r.readDownload); err == nil {
-				dl = dls[0]
-			}
-		}
+		dl, err := bots.ReadPage(ctx, r.s, u, r.readDownload)
 		if err != nil {
 			return dl, r.fail(ctx, "", fmt.Errorf("claimscrubber: download export: %w", err))
 		}
@@ -110,7 +102,7 @@ func (r *run) download(ctx context.Context, u string) (download, error) {
 			continue
 		}
 		status := dl.Status
-		if dl.Error != "" {
+		if dl.Status == 0 {
 			// The request failed in the browser: retry like a server
 			// error (599 is the conventional "network error" status).
 			status = 599
@@ -136,9 +128,6 @@ func (r *run) readDownload(f bots.Fetched) (download, error) {
 	if f.Err != nil || dl.Redirected || f.Status >= 500 {
 		var err error
 		_, dl.Maintenance, err = f.Page(r.file, elMaintenance)
-		if f.Err != nil && err == nil {
-			dl.Error = "fetch failed"
-		}
 		return dl, err
 	}
 	dl.ContentType, dl.Disposition = f.Header.Get("Content-Type"), f.Header.Get("Content-Disposition")

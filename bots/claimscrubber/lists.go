@@ -21,10 +21,9 @@ type listPage struct {
 	bots.ListPage
 
 	// Set when the page was fetched rather than shown.
-	Status      int
+	Status      int // 0: no answer
 	Redirected  bool
 	Maintenance bool
-	Error       string
 }
 
 // listKind says which list a page shows.
@@ -94,14 +93,7 @@ func (r *run) checkList(k listKind, what string, list *listPage) error {
 // the browser for the failure screenshot.
 func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPage, error) {
 	for attempt := 0; ; {
-		var list listPage
-		f, err := r.s.Fetcher(ctx, []string{u})
-		if err == nil {
-			var lists []listPage
-			if lists, err = bots.ReadPages(ctx, f, []string{u}, func(p bots.Fetched) (listPage, error) { return r.readFetchedList(k, p) }); err == nil {
-				list = lists[0]
-			}
-		}
+		list, err := bots.ReadPage(ctx, r.s, u, func(p bots.Fetched) (listPage, error) { return r.readFetchedList(k, p) })
 		if err != nil {
 			return list, r.fail(ctx, "", fmt.Errorf("claimscrubber: %s: %w", what, err))
 		}
@@ -111,7 +103,7 @@ func (r *run) fetchList(ctx context.Context, k listKind, what, u string) (listPa
 			}
 			continue
 		}
-		if list.Error != "" { // no answer at all: retried like a server error
+		if list.Status == 0 { // no answer at all: retried like a server error
 			if attempt >= r.bot.cfg.Retries {
 				return list, r.failAt(ctx, "", what, u, fmt.Errorf("claimscrubber: %s did not answer %d times: %w",
 					what, attempt+1, bots.ErrPortalUnavailable))
@@ -149,9 +141,6 @@ func (r *run) readFetchedList(k listKind, f bots.Fetched) (listPage, error) {
 	p, maintenance, err := f.Page(r.file, elMaintenance)
 	if p == nil || err != nil {
 		list.Maintenance = maintenance
-		if f.Err != nil && err == nil {
-			list.Error = "fetch failed"
-		}
 		return list, err
 	}
 	base, err := url.Parse(f.URL)

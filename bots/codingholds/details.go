@@ -45,13 +45,9 @@ func (r *run) prefetch(ctx context.Context, rows []listRow) (*prefetch, error) {
 		close(p.done)
 		return p, nil
 	}
-	urls := make([]string, len(rows))
-	for i, row := range rows {
-		urls[i] = row.Href
-	}
-	f, err := r.s.Fetcher(ctx, urls)
+	f, urls, err := r.detailFetcher(ctx, rows)
 	if err != nil {
-		return nil, r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", err))
+		return nil, r.failDetails(ctx, err)
 	}
 	fctx, cancel := context.WithCancel(ctx)
 	p := &prefetch{rows: rows, gen: r.relogins, cancel: cancel, done: make(chan struct{})}
@@ -85,7 +81,7 @@ func (r *run) finish(ctx context.Context, p *prefetch) error {
 	}
 	p.cancel()
 	if p.err != nil {
-		return r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", p.err))
+		return r.failDetails(ctx, p.err)
 	}
 	n := r.bot.cfg.BatchSize
 	for start := 0; start < len(p.rows); start += n {
@@ -161,19 +157,31 @@ func (r *run) readAccounts(ctx context.Context, rows []listRow, pages []detailPa
 // fetchDetails gets a batch of detail pages over the browser session
 // (bots.Fetcher) and reads each with the selector file.
 func (r *run) fetchDetails(ctx context.Context, rows []listRow) ([]detailPage, error) {
-	urls := make([]string, len(rows))
-	for i, row := range rows {
-		urls[i] = row.Href
-	}
-	f, err := r.s.Fetcher(ctx, urls)
+	f, urls, err := r.detailFetcher(ctx, rows)
 	var pages []detailPage
 	if err == nil {
 		pages, err = bots.ReadPages(ctx, f, urls, r.readDetail)
 	}
 	if err != nil {
-		return nil, r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", err))
+		return nil, r.failDetails(ctx, err)
 	}
 	return pages, nil
+}
+
+// detailFetcher is a Fetcher with the session's cookies of now for rows'
+// account pages, and their addresses.
+func (r *run) detailFetcher(ctx context.Context, rows []listRow) (*bots.Fetcher, []string, error) {
+	urls := make([]string, len(rows))
+	for i, row := range rows {
+		urls[i] = row.Href
+	}
+	f, err := r.s.Fetcher(ctx, urls)
+	return f, urls, err
+}
+
+// failDetails fails the run on account pages it could not fetch or read.
+func (r *run) failDetails(ctx context.Context, err error) error {
+	return r.fail(ctx, "", fmt.Errorf("codingholds: read account details: %w", err))
 }
 
 // readDetail reads one fetched account page: the summary's label/value

@@ -148,8 +148,8 @@ func (s *Store) countUpTo(ctx context.Context, q taskSQL, upTo int) (int, error)
 
 // orderIndex names the index SQLite reads f's open or completed tasks
 // through, in the order f sorts them, or "" to leave the choice to the
-// planner (open and completed tasks together; one item's tasks; a search
-// probe's id list). Each of these indexes holds every column a filter
+// planner (one item's tasks, open and completed; a search probe's id
+// list). Each of these indexes holds every column a filter
 // reads, so filters are checked on index entries and only the rows of a
 // page are fetched.
 func (s *Store) orderIndex(f orchestrator.TaskFilter, probed bool) string {
