@@ -206,11 +206,7 @@ func (s *Store) itemsQuery(f orchestrator.ItemFilter) (string, []any) {
 		w.add(`id > ?`, f.AfterID)
 	}
 	if len(f.IDs) > 0 {
-		ids := make([]any, len(f.IDs))
-		for i, id := range f.IDs {
-			ids[i] = id
-		}
-		w.add(`id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, ids...)
+		w.add(`id IN (?`+strings.Repeat(`, ?`, len(f.IDs)-1)+`)`, int64sAny(f.IDs)...)
 	}
 	limit := f.Limit
 	if limit <= 0 {
