@@ -75,6 +75,20 @@ func (p *HTMLPage) Require(name string) []*html.Node {
 	return nodes
 }
 
+// Pairs reads label/value rows: the text of each row's label and value
+// elements, for the rows that have both (an empty list, not nil, when
+// none has).
+func (p *HTMLPage) Pairs(rows []*html.Node, label, value string) [][2]string {
+	kv := [][2]string{}
+	for _, row := range rows {
+		l, v := p.Find(row, label), p.Find(row, value)
+		if l != nil && v != nil {
+			kv = append(kv, [2]string{Text(l[0]), Text(v[0])})
+		}
+	}
+	return kv
+}
+
 // Miss records that element name did not fit the page.
 func (p *HTMLPage) Miss(name string) { p.Misses = append(p.Misses, name) }
 

@@ -108,13 +108,7 @@ func (r *run) readClaimPage(f bots.Fetched) (claimPage, error) {
 	}
 	d.HTML = f.Body
 	rows := p.Require(elClaimFieldRows)
-	d.Header = [][2]string{}
-	for _, row := range rows {
-		label, value := p.Find(row, elFieldLabel), p.Find(row, elFieldValue)
-		if label != nil && value != nil {
-			d.Header = append(d.Header, [2]string{bots.Text(label[0]), bots.Text(value[0])})
-		}
-	}
+	d.Header = p.Pairs(rows, elFieldLabel, elFieldValue)
 	if rows != nil && len(d.Header) == 0 {
 		p.Miss(elFieldLabel)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"golang.org/x/net/html"
-
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 )
@@ -195,23 +193,13 @@ func (r *run) readDetail(f bots.Fetched) (detailPage, error) {
 		return d, err
 	}
 	d.HTML = f.Body
-	pairs := func(rows []*html.Node) [][2]string {
-		kv := [][2]string{}
-		for _, row := range rows {
-			label, value := p.Find(row, elFieldLabel), p.Find(row, elFieldValue)
-			if label != nil && value != nil {
-				kv = append(kv, [2]string{bots.Text(label[0]), bots.Text(value[0])})
-			}
-		}
-		return kv
-	}
-	d.Fields = pairs(p.Require(elDetailFieldRows))
+	d.Fields = p.Pairs(p.Require(elDetailFieldRows), elFieldLabel, elFieldValue)
 	d.ReasonHeaders = bots.Texts(p.Require(elHoldReasonHeaders))
 	for _, row := range p.Find(nil, elHoldReasonRows) {
 		d.Reasons = append(d.Reasons, bots.Texts(p.Find(row, elTableCell)))
 	}
 	if rows := p.Require(elQueryFieldRows); rows != nil {
-		d.Query = pairs(rows)
+		d.Query = p.Pairs(rows, elFieldLabel, elFieldValue)
 	}
 	d.Deficiencies = bots.Texts(p.Require(elDeficiencyItems))
 	d.Matched, d.Misses = p.Matched, p.Misses
