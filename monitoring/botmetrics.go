@@ -58,9 +58,10 @@ type Attempt struct {
 // AttemptEnded records one finished run attempt.
 func (m *Metrics) AttemptEnded(a Attempt) {
 	ex := runExemplar(a.RunID)
-	addWithExemplar(m.BotRuns.WithLabelValues(a.Bot, a.Outcome), 1, ex)
-	observeWithExemplar(m.BotRunDuration.WithLabelValues(a.Bot, a.Outcome), a.Duration.Seconds(), ex)
-	if a.Outcome == OutcomeSucceeded {
+	outcome := CodeLabel(a.Outcome, OutcomeSucceeded, OutcomeRetrying, OutcomeFailed)
+	addWithExemplar(m.BotRuns.WithLabelValues(a.Bot, outcome), 1, ex)
+	observeWithExemplar(m.BotRunDuration.WithLabelValues(a.Bot, outcome), a.Duration.Seconds(), ex)
+	if outcome == OutcomeSucceeded {
 		m.LastSuccess.WithLabelValues(a.Bot).Set(float64(a.At.Unix()))
 		m.ConsecutiveFailures.WithLabelValues(a.Bot).Set(0)
 		return

@@ -158,9 +158,10 @@ func (c *taskCollector) read() (taskReading, error) {
 			return r, err
 		}
 		for _, t := range tasks {
-			r.open[[3]string{t.Queue, c.sla(t, now)}]++
-			r.byReason[[3]string{t.Queue, t.Reason}]++
-			r.age.get(t.Queue).observe(float64(c.cfg.BusinessDays(t.CreatedAt, now)))
+			queue := c.cfg.queueLabel(t.Queue)
+			r.open[[3]string{queue, c.sla(t, now)}]++
+			r.byReason[[3]string{queue, CodeLabel(t.Reason)}]++
+			r.age.get(queue).observe(float64(c.cfg.BusinessDays(t.CreatedAt, now)))
 		}
 	}
 	for _, status := range c.cfg.Done {
@@ -169,12 +170,13 @@ func (c *taskCollector) read() (taskReading, error) {
 			return r, err
 		}
 		for _, t := range tasks {
-			r.resolution.get(t.Queue).observe(max(t.UpdatedAt.Sub(t.CreatedAt), 0).Seconds())
+			queue := c.cfg.queueLabel(t.Queue)
+			r.resolution.get(queue).observe(max(t.UpdatedAt.Sub(t.CreatedAt), 0).Seconds())
 			if !t.DueAt.IsZero() && t.UpdatedAt.After(t.DueAt) {
-				r.late[[3]string{t.Queue}]++
+				r.late[[3]string{queue}]++
 			}
 			if t.Reason == c.cfg.QAReason {
-				r.qa[[3]string{t.Queue, c.cfg.QAResult(t.Outcome)}]++
+				r.qa[[3]string{queue, CodeLabel(c.cfg.QAResult(t.Outcome), QAPass, QAFail, QAOther)}]++
 			}
 		}
 	}

@@ -35,13 +35,16 @@ func (c *itemsCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *itemsCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	counts, err := c.count(ctx)
+	items, err := c.count(ctx)
 	failed := 0.0
 	if err != nil {
 		failed = 1
 	}
 	ch <- prometheus.MustNewConstMetric(c.errDesc, prometheus.GaugeValue, failed)
-	for _, n := range counts {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n.Count), n.Queue, string(n.Status))
+	// Queues that fail validation fold into one "other" series.
+	by := counts{}
+	for _, n := range items {
+		by[[3]string{CodeLabel(n.Queue), CodeLabel(string(n.Status))}] += float64(n.Count)
 	}
+	by.emit(ch, c.desc, prometheus.GaugeValue, 2)
 }

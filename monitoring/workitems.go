@@ -20,8 +20,13 @@ type WorkCollectorConfig struct {
 	// Done are the statuses whose items count towards turnaround. Default
 	// successful.
 	Done []orchestrator.ItemStatus
-	// Kinds are always reported per queue, with zeros.
+	// Kinds are always reported per queue, with zeros; an item of another
+	// kind is reported as "other".
 	Kinds []orchestrator.ItemKind
+	// ReasonCodes, when set, are the only hold reason codes reported;
+	// others are "other". Without them a reason must look like a code
+	// (CodeLabel).
+	ReasonCodes []string
 }
 
 // workCollector reports what supervisors ask of work queues: open items by
@@ -141,7 +146,7 @@ func (c *workCollector) read() (workReading, error) {
 			return r, err
 		}
 		for _, it := range items {
-			r.turn.get(it.Queue).observe(float64(c.cfg.BusinessDays(it.CreatedAt, it.UpdatedAt)))
+			r.turn.get(c.cfg.queueLabel(it.Queue)).observe(float64(c.cfg.BusinessDays(it.CreatedAt, it.UpdatedAt)))
 		}
 	}
 	r.byReason = capReasons(r.byReason, c.cfg.MaxReasons)
@@ -155,29 +160,35 @@ func (c *workCollector) list(ctx context.Context, status orchestrator.ItemStatus
 }
 
 func (c *workCollector) addOpen(r *workReading, it orchestrator.WorkItem, now time.Time) {
-	r.open[[3]string{it.Queue, string(it.Kind), string(it.Status)}]++
+	queue := c.cfg.queueLabel(it.Queue)
+	kind := CodeLabel(string(it.Kind))
+	if len(c.cfg.Kinds) > 0 {
+		kind = knownLabel(it.Kind, c.cfg.Kinds)
+	}
+	r.open[[3]string{queue, kind, string(it.Status)}]++
 	var f itemFacts
 	_ = json.Unmarshal(it.Data, &f) // data of another shape has no facts
 	since := it.CreatedAt
 	if d, err := time.Parse(time.DateOnly, f.DischargeDate); err == nil {
 		since = d
 	}
-	r.age.get(it.Queue).observe(float64(c.cfg.BusinessDays(since, now)))
+	r.age.get(queue).observe(float64(c.cfg.BusinessDays(since, now)))
 	if len(f.HoldReasons) == 0 {
-		r.byReason[[3]string{it.Queue, "none"}]++
+		r.byReason[[3]string{queue, "none"}]++
 	}
 	seen := map[string]bool{}
 	for _, h := range f.HoldReasons {
-		if h.Code == "" || seen[h.Code] {
+		code := CodeLabel(h.Code, c.cfg.ReasonCodes...)
+		if h.Code == "" || seen[code] {
 			continue
 		}
-		seen[h.Code] = true
-		r.byReason[[3]string{it.Queue, h.Code}]++
+		seen[code] = true
+		r.byReason[[3]string{queue, code}]++
 	}
 	if f.Query != nil && f.Query.Status == "open" {
-		r.queries[[3]string{it.Queue}]++
+		r.queries[[3]string{queue}]++
 		if sent, err := time.Parse(time.DateOnly, f.Query.SentAt); err == nil {
-			r.queryAge.get(it.Queue).observe(float64(c.cfg.BusinessDays(sent, now)))
+			r.queryAge.get(queue).observe(float64(c.cfg.BusinessDays(sent, now)))
 		}
 	}
 }
