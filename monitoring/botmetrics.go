@@ -38,7 +38,7 @@ func FailureReasons() []string {
 const (
 	StepSession  = "session"  // waiting for and opening a browser context
 	StepPage     = "page"     // reading one portal page (list page with its details)
-	StepUpsert   = "upsert"   // writing one observation to the system of record
+	StepUpsert   = "upsert"   // applying one observation: upsert, history and routing
 	StepEvidence = "evidence" // storing one artefact
 )
 

@@ -27,7 +27,9 @@
 // # Routing
 //
 // A Router (package rules) turns an observed item or a failed run into
-// RouteDecisions; Sampled picks a reproducible audit sample.
+// RouteDecisions; Sampled picks a reproducible audit sample. The Intake
+// applies what bots observe: upsert, history, routing, human tasks, QA
+// samples, and an automation task for a rule that fails at run time.
 //
 // It imports nothing of Docket's and no asynq, rod, HTTP or SQL driver.
 // Adapters (sqlstore, evidence, inbox) import it; it never imports them.

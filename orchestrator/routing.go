@@ -2,6 +2,8 @@ package orchestrator
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -45,4 +47,40 @@ type Router interface {
 	Route(ctx context.Context, in RouteInput, now time.Time) ([]RouteDecision, error)
 	// RouteFailure returns the decisions for a run that failed for good.
 	RouteFailure(ctx context.Context, f RunFailure, now time.Time) ([]RouteDecision, error)
+}
+
+// RuleError is a routing rule that failed at run time on one input (a
+// field of the wrong type, a date it cannot read): the rule did not match.
+// Err may quote the input's data, so it is neither logged nor shown; the
+// rule's name and part say where to look.
+type RuleError struct {
+	Rule string // the rule's name
+	Part string // the expression that failed: "when", "clock_start" or "due"
+	Err  error
+}
+
+func (e *RuleError) Error() string { return fmt.Sprintf("rule %q: %s: %v", e.Rule, e.Part, e.Err) }
+
+func (e *RuleError) Unwrap() error { return e.Err }
+
+// RuleErrors lists the RuleErrors in err, which may join several.
+func RuleErrors(err error) []*RuleError {
+	var out []*RuleError
+	var walk func(error)
+	walk = func(err error) {
+		var re *RuleError
+		switch x := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
+			}
+		default:
+			if errors.As(err, &re) {
+				out = append(out, re)
+			}
+		}
+	}
+	walk(err)
+	return out
 }

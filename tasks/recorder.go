@@ -10,16 +10,15 @@ import (
 	"github.com/docket-rpa/docket/orchestrator"
 )
 
-// recorder applies what a bot reads during one attempt: observations are
-// upserted into the work queue (idempotent by portal and external id),
-// artefacts become evidence, and counters are written to the run row so a
-// follower sees progress.
+// recorder applies what a bot reads during one attempt: observations go
+// to the intake (upsert, history, routing), artefacts become evidence, and
+// counters are written to the run row so a follower sees progress.
 type recorder struct {
 	run      orchestrator.Run
 	store    orchestrator.Store
+	intake   *orchestrator.Intake
 	evidence orchestrator.EvidenceStore
-	policy   string   // orchestrator.EvidenceAll or EvidenceExceptions
-	routing  *Routing // nil routes nothing
+	policy   string // orchestrator.EvidenceAll or EvidenceExceptions
 	metrics  *monitoring.Metrics
 	now      func() time.Time
 
@@ -28,23 +27,19 @@ type recorder struct {
 	pageStart time.Time // when the page being read started, for the step metric
 }
 
-func newRecorder(run orchestrator.Run, store orchestrator.Store, ev orchestrator.EvidenceStore, policy string,
-	m *monitoring.Metrics, now func() time.Time) *recorder {
+func newRecorder(run orchestrator.Run, store orchestrator.Store, in *orchestrator.Intake, ev orchestrator.EvidenceStore,
+	policy string, m *monitoring.Metrics, now func() time.Time) *recorder {
 	// Counters are this attempt's; the store adds created and updated to
 	// what earlier attempts of the run recorded.
-	return &recorder{run: run, store: store, evidence: ev, policy: policy, metrics: m, now: now}
+	return &recorder{run: run, store: store, intake: in, evidence: ev, policy: policy, metrics: m, now: now}
 }
 
 func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) error {
-	u, err := orchestrator.NewItemUpsert(r.run.ID, r.now(), obs)
-	if err != nil {
-		return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
-	}
 	began := r.now()
-	res, err := r.store.UpsertItem(ctx, u)
+	res, err := r.intake.Observe(ctx, r.run, obs)
 	r.metrics.StepDone(r.run.Bot, monitoring.StepUpsert, r.run.ID, r.now().Sub(began))
-	if err != nil {
-		return fmt.Errorf("tasks: run %s: upsert %s/%s: %w", r.run.ID, obs.Portal, obs.ExternalID, err)
+	if res.Outcome == "" { // not stored
+		return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
 	}
 	r.mu.Lock()
 	r.progress.Records++
@@ -59,8 +54,8 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 	r.mu.Unlock()
 	r.metrics.RecordsRead.WithLabelValues(r.run.Bot).Inc()
 	r.metrics.ItemChanges.WithLabelValues(r.run.Bot, string(res.Outcome)).Inc()
-	if r.routing != nil {
-		return r.routing.Observed(ctx, r.run, obs, res)
+	if err != nil { // stored, not routed: the retry routes it again
+		return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func TestRoutingAfterObservations(t *testing.T) {
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC) }
 	sv := newServices(t, f, nil, now)
-	routing, err := NewRouting(RoutingConfig{Router: sv.router, Tasks: sv.tasks, Items: sv.items, Now: now})
+	intake, err := orchestrator.NewIntake(orchestrator.IntakeConfig{Store: f.store, Router: sv.router, Tasks: sv.tasks, Items: sv.items, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestRoutingAfterObservations(t *testing.T) {
 		Store: f.store, Evidence: f.evidence, Sessions: nullSessions{}, Metrics: f.metrics,
 		Bots:    map[string]orchestrator.Bot{bot.Name: bot, failing.Name: failing},
 		Impls:   map[string]bots.Bot{"query": queryBot{}, "fake": &fakeBot{err: fmt.Errorf("portal answered 503: %w", asynq.SkipRetry)}},
-		Targets: map[string]bots.Target{"sim": {Portal: "sim", BaseURL: "http://sim.invalid"}}, Worker: "test", Now: now, Routing: routing,
+		Targets: map[string]bots.Target{"sim": {Portal: "sim", BaseURL: "http://sim.invalid"}}, Worker: "test", Now: now, Intake: intake,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -42,9 +42,9 @@ type RunnerConfig struct {
 	// label (a monitoring.Reason* constant); nil means failureReason,
 	// which knows the errors of bots and tasks. Bot kinds add theirs.
 	FailureReason func(err error) string
-	// Routing applies routing rules to observed items and failed runs;
-	// nil routes nothing.
-	Routing *Routing
+	// Intake applies observations (upsert, history, routing) and routes
+	// failed runs; nil upserts observations and routes nothing.
+	Intake *orchestrator.Intake
 }
 
 // Runner handles bot:run tasks.
@@ -64,6 +64,13 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	}
 	if cfg.FailureReason == nil {
 		cfg.FailureReason = failureReason
+	}
+	if cfg.Intake == nil {
+		in, err := orchestrator.NewIntake(orchestrator.IntakeConfig{Store: cfg.Store, Now: cfg.Now})
+		if err != nil {
+			return nil, fmt.Errorf("tasks: runner: %w", err)
+		}
+		cfg.Intake = in
 	}
 	for name, b := range cfg.Bots {
 		if _, ok := cfg.Impls[b.Kind]; !ok {
@@ -122,8 +129,7 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 		r.cfg.Metrics.RunStarted(bot.Name, run.ID)
 	}
 
-	rec := newRecorder(run, r.cfg.Store, r.cfg.Evidence, r.cfg.EvidencePolicy[bot.Name], r.cfg.Metrics, r.cfg.Now)
-	rec.routing = r.cfg.Routing
+	rec := newRecorder(run, r.cfg.Store, r.cfg.Intake, r.cfg.Evidence, r.cfg.EvidencePolicy[bot.Name], r.cfg.Metrics, r.cfg.Now)
 	runErr := r.attempt(ctx, bot, rec)
 	// Final writes must land even when the attempt's deadline has passed.
 	final := context.WithoutCancel(ctx)
@@ -196,11 +202,11 @@ func (r *Runner) finish(ctx context.Context, log *zap.Logger, run orchestrator.R
 	}); err != nil {
 		log.Error("audit entry not saved", zap.Error(err))
 	}
-	if status == orchestrator.RunFailed && r.cfg.Routing != nil {
+	if status == orchestrator.RunFailed {
 		run.Status, run.Error = status, msg
 		// Opening the task is idempotent: one open task per rule and bot.
 		if err := persist(ctx, func(ctx context.Context) error {
-			return r.cfg.Routing.RunFailed(ctx, run, r.cfg.Bots[run.Bot])
+			return r.cfg.Intake.RunFailed(ctx, run, r.cfg.Bots[run.Bot])
 		}); err != nil {
 			log.Error("failed run not routed", zap.Error(err))
 		}

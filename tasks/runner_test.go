@@ -148,7 +148,7 @@ func TestEvidencePolicyExceptionsDropsRoutineScreenshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := newRecorder(run, f.store, f.evidence, orchestrator.EvidenceExceptions, f.metrics, time.Now)
+	rec := newRecorder(run, f.store, nil, f.evidence, orchestrator.EvidenceExceptions, f.metrics, time.Now)
 	shot := orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: []byte("a page"), URL: "http://p/worklist"}
 	if e, err := rec.Capture(ctx, shot); err != nil || e.ID != 0 {
 		t.Fatalf("routine screenshot kept under exceptions policy: %+v %v", e, err)

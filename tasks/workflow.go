@@ -27,12 +27,13 @@ type WorkflowConfig struct {
 }
 
 // Workflow is what serve, worker and demo share: the item and task
-// services, the routing applied after runs, and the SLA sweeper.
+// services, the intake that applies observations and routes them, and the
+// SLA sweeper.
 type Workflow struct {
 	Router  *rules.Router
 	Items   *orchestrator.ItemService
 	Tasks   *orchestrator.TaskService
-	Routing *Routing
+	Intake  *orchestrator.Intake
 	Sweeper *Sweeper
 }
 
@@ -62,7 +63,7 @@ func NewWorkflow(cfg WorkflowConfig) (*Workflow, error) {
 	if err != nil {
 		return nil, err
 	}
-	routing, err := NewRouting(RoutingConfig{Router: router, Tasks: ts, Items: items, Logger: cfg.Logger, Now: cfg.Now})
+	intake, err := orchestrator.NewIntake(orchestrator.IntakeConfig{Store: cfg.Store, Router: router, Tasks: ts, Items: items, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -70,5 +71,5 @@ func NewWorkflow(cfg WorkflowConfig) (*Workflow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Workflow{Router: router, Items: items, Tasks: ts, Routing: routing, Sweeper: sweeper}, nil
+	return &Workflow{Router: router, Items: items, Tasks: ts, Intake: intake, Sweeper: sweeper}, nil
 }

@@ -69,7 +69,7 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 	runner, err := tasks.NewRunner(tasks.RunnerConfig{
 		Store: st, Evidence: ev, Sessions: pool, Metrics: a.metrics, Logger: a.log.Named("runner"),
 		Bots: a.cfg.bots(), Impls: impls, Targets: targets, Worker: a.workerName(),
-		EvidencePolicy: a.cfg.evidencePolicies(), Routing: wf.Routing,
+		EvidencePolicy: a.cfg.evidencePolicies(), Intake: wf.Intake,
 	})
 	if err != nil {
 		pool.Stop()

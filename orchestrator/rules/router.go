@@ -168,8 +168,8 @@ func oneLine(err error) string {
 // (problems.queue, default its own queue). An item the bots handled
 // cleanly (created or updated, no rule matched) is sampled for QA review
 // at the sampling rate, reproducibly. A rule that fails at run time (a
-// missing field) does not match; its error is returned beside the
-// decisions so the caller can log it.
+// missing field) does not match; its *orchestrator.RuleError is returned
+// beside the decisions so the caller can open a task for it.
 func (r *Router) Route(_ context.Context, in orchestrator.RouteInput, now time.Time) ([]orchestrator.RouteDecision, error) {
 	var out []orchestrator.RouteDecision
 	if len(in.Problems) > 0 {
@@ -262,7 +262,7 @@ func (r *Router) RouteFailure(_ context.Context, fl orchestrator.RunFailure, now
 func (ru rule) eval(env map[string]any, f evalFuncs) (orchestrator.RouteDecision, bool, error) {
 	v, err := expr.Run(ru.when, env)
 	if err != nil {
-		return orchestrator.RouteDecision{}, false, fmt.Errorf("rules: rule %q: when: %s", ru.spec.Name, oneLine(err))
+		return orchestrator.RouteDecision{}, false, &orchestrator.RuleError{Rule: ru.spec.Name, Part: "when", Err: errors.New(oneLine(err))}
 	}
 	if match, _ := v.(bool); !match {
 		return orchestrator.RouteDecision{}, false, nil
@@ -275,12 +275,12 @@ func (ru rule) eval(env map[string]any, f evalFuncs) (orchestrator.RouteDecision
 	}
 	if ru.clockStart != nil {
 		if d.ClockStart, err = runDate(ru.clockStart, env, f); err != nil {
-			return d, false, fmt.Errorf("rules: rule %q: clock_start: %w", ru.spec.Name, err)
+			return d, false, &orchestrator.RuleError{Rule: ru.spec.Name, Part: "clock_start", Err: err}
 		}
 	}
 	if ru.due != nil {
 		if d.DueAt, err = runDate(ru.due, env, f); err != nil {
-			return d, false, fmt.Errorf("rules: rule %q: due: %w", ru.spec.Name, err)
+			return d, false, &orchestrator.RuleError{Rule: ru.spec.Name, Part: "due", Err: err}
 		}
 	}
 	return d, true, nil
