@@ -30,15 +30,6 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *principal) {
 
 type loginView struct{ Next, Name string }
 
-// safeNext keeps a post-login redirect on this site: a path, not "//host"
-// or "/\host" (which browsers treat as another host).
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/"
-	}
-	return next
-}
-
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, p *principal) {
 	next := safeNext(r.URL.Query().Get("next"))
 	if p != nil && p.Session != nil {
