@@ -15,6 +15,7 @@ import (
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 
+	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
 )
 
@@ -209,7 +210,7 @@ func (f *Fetcher) get(ctx context.Context, u string) Fetched {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		out.Err = err
+		out.Err = fmt.Errorf("bots: fetch %s: not an address", orchestrator.RedactURL(u))
 		return out
 	}
 	req.Header.Set("User-Agent", f.userAgent)
@@ -220,7 +221,7 @@ func (f *Fetcher) get(ctx context.Context, u string) Fetched {
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error repeats the address, query and all
 		}
-		out.Err = fmt.Errorf("bots: fetch %s: %w", redactQuery(u), err)
+		out.Err = fmt.Errorf("bots: fetch %s: %w", orchestrator.RedactURL(u), err)
 		return out
 	}
 	defer resp.Body.Close()
@@ -235,17 +236,9 @@ func (f *Fetcher) get(ctx context.Context, u string) Fetched {
 	out.Body, err = io.ReadAll(io.LimitReader(resp.Body, FetchBodyMax+1))
 	switch {
 	case err != nil:
-		out.Status, out.Body, out.Err = 0, nil, fmt.Errorf("bots: fetch %s: body: %w", redactQuery(u), err)
+		out.Status, out.Body, out.Err = 0, nil, fmt.Errorf("bots: fetch %s: body: %w", orchestrator.RedactURL(u), err)
 	case len(out.Body) > FetchBodyMax:
-		out.Body, out.Err = nil, fmt.Errorf("bots: fetch %s: page larger than %d MB", redactQuery(u), FetchBodyMax>>20)
+		out.Body, out.Err = nil, fmt.Errorf("bots: fetch %s: page larger than %d MB", orchestrator.RedactURL(u), FetchBodyMax>>20)
 	}
 	return out
-}
-
-// redactQuery drops an address's query: it may carry patient identifiers.
-func redactQuery(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		return u[:i]
-	}
-	return u
 }

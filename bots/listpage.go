@@ -31,6 +31,9 @@ type ListElements struct {
 type ListRow struct {
 	Text string `json:"text"`
 	Href string `json:"href"`
+	// Where names the row in errors and logs without its text (an account
+	// number, a claim id): "worklist page 2 row 7". The bot sets it.
+	Where string `json:"-"`
 }
 
 // ListPage is what ReadList read.

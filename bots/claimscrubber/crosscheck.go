@@ -77,20 +77,20 @@ func sameValue(a, b any) bool {
 	return string(ja) == string(jb)
 }
 
-// observe reports one edit.
-func (r *run) observe(ctx context.Context, e *parsedEdit, evidenceID int64) error {
+// observe reports one edit; where names it in errors without its claim id.
+func (r *run) observe(ctx context.Context, e *parsedEdit, evidenceID int64, where string) error {
 	ce, err := claimEdit(e.values)
 	if err != nil {
 		// New checked the field names; a value of the wrong type is a
 		// defect of the bot, not of the page.
-		return fmt.Errorf("claimscrubber: edit %s: %w", e.key, err)
+		return fmt.Errorf("claimscrubber: %s: %w", where, err)
 	}
 	err = r.rec.Observe(ctx, orchestrator.Observation{
 		Portal: r.s.Target.Portal, ExternalID: e.key, Kind: orchestrator.KindClaimEdit,
 		Queue: QueueFor(ce.OwnerTeam), Data: ce, EvidenceID: evidenceID, Problems: e.problems,
 	})
 	if err != nil {
-		return fmt.Errorf("claimscrubber: edit %s: observe: %w", e.key, err)
+		return fmt.Errorf("claimscrubber: %s: observe: %w", where, err)
 	}
 	return nil
 }
@@ -98,14 +98,14 @@ func (r *run) observe(ctx context.Context, e *parsedEdit, evidenceID int64) erro
 // observeExportOnly reports the edits the export lists but the screens did
 // not show, flagged, with the export as their evidence.
 func (r *run) observeExportOnly(ctx context.Context) error {
-	for _, key := range r.export.order {
+	for i, key := range r.export.order {
 		if r.export.matched[key] || r.seen[key] {
 			continue
 		}
 		r.seen[key] = true
 		e := r.export.byKey[key]
 		e.problem(fieldEdit, problemOnlyInExport)
-		if err := r.observe(ctx, e, r.export.evidenceID); err != nil {
+		if err := r.observe(ctx, e, r.export.evidenceID, fmt.Sprintf("edit %d of the export", i+1)); err != nil {
 			return err
 		}
 	}

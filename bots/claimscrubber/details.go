@@ -38,11 +38,11 @@ func (r *run) readClaims(ctx context.Context, rows []listRow) error {
 			row := pending[i]
 			switch {
 			case d.Maintenance:
-				return r.failAt(ctx, "", "claim "+row.Text+" page", row.Href,
-					fmt.Errorf("claimscrubber: claim %s page: %w", row.Text, bots.ErrMaintenance))
+				return r.failAt(ctx, "", "the claim page of "+row.Where, row.Href,
+					fmt.Errorf("claimscrubber: the claim page of %s: %w", row.Where, bots.ErrMaintenance))
 			case d.Redirected:
 				// The session ended: sign in again and fetch the rest.
-				if err := r.relogin(ctx, "claim "+row.Text+" page"); err != nil {
+				if err := r.relogin(ctx, "the claim page of "+row.Where); err != nil {
 					return r.fail(ctx, "", err)
 				}
 				again = append(again, pending[i:]...)
@@ -54,8 +54,8 @@ func (r *run) readClaims(ctx context.Context, rows []listRow) error {
 				// Released from the scrubber since the list was read: the
 				// screens no longer show its edits (the export may).
 			case d.Status != 200:
-				return r.failAt(ctx, "", "claim "+row.Text+" page", row.Href,
-					fmt.Errorf("claimscrubber: claim %s page answered HTTP %d", row.Text, d.Status))
+				return r.failAt(ctx, "", "the claim page of "+row.Where, row.Href,
+					fmt.Errorf("claimscrubber: the claim page of %s answered HTTP %d", row.Where, d.Status))
 			default:
 				if err := r.claim(ctx, row, d); err != nil {
 					return err
@@ -67,8 +67,8 @@ func (r *run) readClaims(ctx context.Context, rows []listRow) error {
 			continue // nothing failed, or only the session: no backoff
 		}
 		if attempt >= r.bot.cfg.Retries {
-			return r.fail(ctx, "", fmt.Errorf("claimscrubber: claim %s page failed %d times with a server error or no answer: %w",
-				pending[0].Text, attempt+1, bots.ErrPortalUnavailable))
+			return r.fail(ctx, "", fmt.Errorf("claimscrubber: the claim page of %s failed %d times with a server error or no answer: %w",
+				pending[0].Where, attempt+1, bots.ErrPortalUnavailable))
 		}
 		if err := r.backoff(ctx, attempt); err != nil {
 			return err
@@ -134,24 +134,24 @@ func (r *run) claim(ctx context.Context, row listRow, d claimPage) error {
 	claimID := row.Text
 	r.reportMatches(d.Matched, d.Misses)
 	if len(d.Misses) > 0 {
-		return r.failAt(ctx, claimID, "claim "+claimID+" page", d.URL,
-			fmt.Errorf("claimscrubber: claim %s: %w", claimID, r.miss(d.Misses[0])))
+		return r.failAt(ctx, claimID, "the claim page of "+row.Where, d.URL,
+			fmt.Errorf("claimscrubber: the claim page of %s: %w", row.Where, r.miss(d.Misses[0])))
 	}
 	ev, err := r.rec.Capture(ctx, orchestrator.EvidenceCapture{
 		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: d.HTML, URL: d.URL,
 		Bot: Kind, ItemRef: claimID, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
 	})
 	if err != nil {
-		return fmt.Errorf("claimscrubber: claim %s: capture: %w", claimID, err)
+		return fmt.Errorf("claimscrubber: the claim of %s: capture: %w", row.Where, err)
 	}
-	for _, e := range r.bot.screenEdits(claimID, d) {
+	for i, e := range r.bot.screenEdits(claimID, d) {
 		if r.seen[e.key] {
 			// Claims can move between pages while the run reads; one
 			// observation per edit and run is enough.
 			continue
 		}
 		r.seen[e.key] = true
-		if err := r.observe(ctx, r.crossCheck(e), ev.ID); err != nil {
+		if err := r.observe(ctx, r.crossCheck(e), ev.ID, fmt.Sprintf("edit %d of the claim of %s", i+1, row.Where)); err != nil {
 			return err
 		}
 	}

@@ -81,6 +81,7 @@ func (r *run) checkList(k listKind, what string, list *listPage) error {
 		if row.Text == "" || !sameOrigin(row.Href, r.base) {
 			return fmt.Errorf("claimscrubber: %s row %d has no link on the portal", what, i+1)
 		}
+		list.Rows[i].Where = fmt.Sprintf("%s row %d", what, i+1)
 	}
 	return nil
 }

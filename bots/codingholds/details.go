@@ -118,15 +118,15 @@ func (r *run) readAccounts(ctx context.Context, rows []listRow, pages []detailPa
 				lost = true
 				retry = append(retry, row)
 			case d.Maintenance:
-				return r.failOnDetail(ctx, row.Text, d.URL,
-					fmt.Errorf("%w: account %s detail page shows the maintenance page", bots.ErrMaintenance, row.Text))
+				return r.failOnDetail(ctx, row, d.URL,
+					fmt.Errorf("%w: the account page of %s shows the maintenance page", bots.ErrMaintenance, row.Where))
 			case d.Status >= 500 || d.Status == 0:
 				failed = d.Status
 				retry = append(retry, row)
 			case d.Status >= 400:
-				return r.failOnDetail(ctx, row.Text, d.URL, fmt.Errorf("codingholds: account %s detail page answered HTTP %d", row.Text, d.Status))
+				return r.failOnDetail(ctx, row, d.URL, fmt.Errorf("codingholds: the account page of %s answered HTTP %d", row.Where, d.Status))
 			default:
-				if err := r.account(ctx, row.Text, d); err != nil {
+				if err := r.account(ctx, row, d); err != nil {
 					return err
 				}
 			}
@@ -209,11 +209,12 @@ func (r *run) readDetail(f bots.Fetched) (detailPage, error) {
 // account turns one fetched detail page into an observation. Values that
 // do not parse become the observation's Problems; only a selector that no
 // longer fits the page ends the run.
-func (r *run) account(ctx context.Context, acct string, d detailPage) error {
+func (r *run) account(ctx context.Context, row listRow, d detailPage) error {
 	r.usedMap(d.Matched)
 	if len(d.Misses) > 0 {
-		return r.failOnDetail(ctx, acct, d.URL, fmt.Errorf("codingholds: account %s: %w", acct, r.miss(d.Misses[0])))
+		return r.failOnDetail(ctx, row, d.URL, fmt.Errorf("codingholds: the account page of %s: %w", row.Where, r.miss(d.Misses[0])))
 	}
+	acct := row.Text
 	if r.seen[acct] {
 		// Accounts shift between pages while the worklist changes under
 		// the run; one observation per run is enough.
@@ -226,14 +227,14 @@ func (r *run) account(ctx context.Context, acct string, d detailPage) error {
 		Bot: Kind, ItemRef: acct, SelectorVersion: r.file.Version, CapturedAt: r.bot.cfg.Now(),
 	})
 	if err != nil {
-		return fmt.Errorf("codingholds: account %s: capture: %w", acct, err)
+		return fmt.Errorf("codingholds: the account of %s: capture: %w", row.Where, err)
 	}
 	err = r.rec.Observe(ctx, orchestrator.Observation{
 		Portal: r.s.Target.Portal, ExternalID: acct, Kind: orchestrator.KindCodingHold,
 		Queue: r.bot.cfg.Queue, Data: hold, EvidenceID: ev.ID, Problems: problems,
 	})
 	if err != nil {
-		return fmt.Errorf("codingholds: account %s: observe: %w", acct, err)
+		return fmt.Errorf("codingholds: the account of %s: observe: %w", row.Where, err)
 	}
 	return nil
 }

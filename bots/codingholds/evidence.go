@@ -30,12 +30,12 @@ func (r *run) fail(ctx context.Context, item string, err error) error {
 
 // failOnDetail opens the page the bot could not read in the browser,
 // screenshots it, then returns err.
-func (r *run) failOnDetail(ctx context.Context, acct, u string, err error) error {
+func (r *run) failOnDetail(ctx context.Context, row listRow, u string, err error) error {
 	if ctx.Err() != nil {
 		return err
 	}
 	// One attempt, no retries: the page is opened only to show it.
-	nerr := r.s.Step(ctx, "open account "+acct+" for a screenshot", func(p *rod.Page) error {
+	nerr := r.s.Step(ctx, "open the account page of "+row.Where+" for a screenshot", func(p *rod.Page) error {
 		if err := p.Navigate(u); err != nil {
 			return err
 		}
@@ -44,5 +44,5 @@ func (r *run) failOnDetail(ctx context.Context, acct, u string, err error) error
 	if nerr != nil {
 		return fmt.Errorf("%w (and opening the page for a screenshot failed: %w)", err, nerr)
 	}
-	return r.fail(ctx, acct, err)
+	return r.fail(ctx, row.Text, err)
 }

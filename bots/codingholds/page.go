@@ -11,7 +11,7 @@ import (
 )
 
 // listRow is a worklist row's account link; its Text is the account
-// number.
+// number, which errors never show (they name the row by Where).
 type listRow = bots.ListRow
 
 // readPage opens worklist page u, waits for its script to render the rows
@@ -46,6 +46,7 @@ func (r *run) readPage(ctx context.Context, pageNo int, u string) (bots.ListPage
 		if row.Text == "" || !sameOrigin(row.Href, r.s.Target.BaseURL) {
 			return bots.ListPage{}, r.fail(ctx, "", fmt.Errorf("codingholds: %s row %d has no account link on the portal", what, i+1))
 		}
+		list.Rows[i].Where = fmt.Sprintf("%s row %d", what, i+1)
 	}
 	return list, nil
 }

@@ -90,10 +90,10 @@ func (r *run) do(ctx context.Context) (Result, error) {
 			return Result{Outcome: OutcomeActed, Before: before, After: after}, nil
 		}
 		if err == nil {
-			return Result{}, r.fail(ctx, fmt.Errorf("writeback: account %s: %s did not take effect", r.req.Account, r.req.Action))
+			return Result{}, r.fail(ctx, fmt.Errorf("writeback: %s: %s did not take effect", r.req.Where(), r.req.Action))
 		}
 		if attempt >= r.bot.cfg.Retries {
-			return Result{}, r.fail(ctx, fmt.Errorf("%w: %s on account %s kept failing", bots.ErrPortalUnavailable, r.req.Action, r.req.Account))
+			return Result{}, r.fail(ctx, fmt.Errorf("%w: %s on %s kept failing", bots.ErrPortalUnavailable, r.req.Action, r.req.Where()))
 		}
 		if err := r.backoff(ctx, attempt); err != nil {
 			return Result{}, err
@@ -105,11 +105,11 @@ func (r *run) do(ctx context.Context) (Result, error) {
 // session lapsed) and reads its state.
 func (r *run) readAccount(ctx context.Context, acctURL, start string) (state, error) {
 	for relogged := false; ; relogged = true {
-		if err := r.open(ctx, "account "+r.req.Account, acctURL); err != nil {
+		if err := r.open(ctx, r.req.Where(), acctURL); err != nil {
 			return state{}, err
 		}
 		var shown string
-		err := r.s.Step(ctx, "wait for account "+r.req.Account, func(p *rod.Page) error {
+		err := r.s.Step(ctx, "wait for "+r.req.Where(), func(p *rod.Page) error {
 			m, err := bots.FindElement(p, r.file, elDetailRows, elLoginUsername, elLoginOTP)
 			shown = m.Name
 			r.used(m)

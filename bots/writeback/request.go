@@ -34,6 +34,15 @@ type Request struct {
 // param names the parameter each action needs.
 var param = map[string]string{ActionAddNote: "text", ActionRoute: "queue", ActionReleaseHold: "reason"}
 
+// Where names the request's account in errors and logs without its
+// number: by the decision's id.
+func (r Request) Where() string {
+	if r.ID == "" {
+		return "the account"
+	}
+	return "the account of task " + r.ID
+}
+
 // Value is the action's one parameter.
 func (r Request) Value() string { return r.Params[param[r.Action]] }
 
