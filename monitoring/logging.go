@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/docket-rpa/docket/orchestrator"
+
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -14,13 +16,17 @@ type LogConfig struct {
 	Level  string // "debug", "info" (default), "warn", "error"
 }
 
-// redactedKeys are field names whose values never reach a log: patient
-// identifiers and secrets. Matching ignores case.
-var redactedKeys = map[string]struct{}{
-	"patient": {}, "patient_name": {}, "name": {}, "mrn": {}, "dob": {}, "date_of_birth": {},
-	"birth_date": {}, "birthdate": {}, "member_id": {}, "subscriber_id": {},
-	"ssn": {}, "password": {}, "secret": {}, "token": {}, "totp": {}, "authorization": {}, "cookie": {},
-	"username": {}, "credentials": {}, "api_key": {},
+// redactedKeys are field names whose values never reach a log: the PHI
+// fields every record kind declares (orchestrator.BuiltinKinds), other
+// patient identifiers and secrets. Matching ignores case.
+func redactedKeys() map[string]struct{} {
+	keys := map[string]struct{}{}
+	for _, k := range append(orchestrator.PHIFieldNames(),
+		"patient", "name", "dob", "birth_date", "birthdate", "subscriber_id", "ssn", "account", "claim",
+		"password", "secret", "token", "totp", "authorization", "cookie", "username", "credentials", "api_key") {
+		keys[strings.ToLower(k)] = struct{}{}
+	}
+	return keys
 }
 
 // Redacted is what a redacted field's value becomes.
@@ -47,20 +53,25 @@ func NewLogger(cfg LogConfig) (*zap.Logger, error) {
 	zc.Level = zap.NewAtomicLevelAt(level)
 	zc.DisableStacktrace = true
 	zc.Sampling = nil
-	return zc.Build(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c} }))
+	keys := redactedKeys()
+	return zc.Build(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c, keys} }))
 }
 
 // WrapRedacting returns logger with redaction added (for loggers built
 // elsewhere, e.g. in tests with an observer core).
 func WrapRedacting(logger *zap.Logger) *zap.Logger {
-	return logger.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c} }))
+	keys := redactedKeys()
+	return logger.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c, keys} }))
 }
 
 // redactCore replaces the values of sensitive fields before encoding.
-type redactCore struct{ zapcore.Core }
+type redactCore struct {
+	zapcore.Core
+	keys map[string]struct{}
+}
 
 func (c redactCore) With(fields []zapcore.Field) zapcore.Core {
-	return redactCore{c.Core.With(redact(fields))}
+	return redactCore{c.Core.With(c.redact(fields)), c.keys}
 }
 
 func (c redactCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
@@ -71,13 +82,13 @@ func (c redactCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.Ch
 }
 
 func (c redactCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
-	return c.Core.Write(e, redact(fields))
+	return c.Core.Write(e, c.redact(fields))
 }
 
-func redact(fields []zapcore.Field) []zapcore.Field {
+func (c redactCore) redact(fields []zapcore.Field) []zapcore.Field {
 	var out []zapcore.Field
 	for i, f := range fields {
-		if _, ok := redactedKeys[strings.ToLower(f.Key)]; !ok {
+		if _, ok := c.keys[strings.ToLower(f.Key)]; !ok {
 			continue
 		}
 		if out == nil {

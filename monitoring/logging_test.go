@@ -12,7 +12,8 @@ func TestRedaction(t *testing.T) {
 	core, logs := observer.New(zap.DebugLevel)
 	logger := WrapRedacting(zap.New(core)).With(zap.String("MRN", "MRN0012345"))
 	logger.Info("read account", zap.String("password", "hunter2"), zap.String("patient_name", "Ada Lovelace"),
-		zap.String("bot", "coding-holds"))
+		zap.String("bot", "coding-holds"), zap.String("account_number", "1004261520"), zap.String("control_number", "PCN77"),
+		zap.String("encounter_id", "E123"))
 
 	entries := logs.All()
 	if len(entries) != 1 {
@@ -20,7 +21,7 @@ func TestRedaction(t *testing.T) {
 	}
 	for _, f := range entries[0].Context {
 		switch f.Key {
-		case "MRN", "password", "patient_name":
+		case "MRN", "password", "patient_name", "account_number", "control_number", "encounter_id": // the kinds' PHI fields too
 			if f.String != Redacted {
 				t.Errorf("field %s = %q, want redacted", f.Key, f.String)
 			}
