@@ -26,8 +26,9 @@ type BotView struct {
 // lastErrorScan is how many recent runs are searched for the last error.
 const lastErrorScan = 20
 
-// botViews lists the configured and stored bots by name.
-func (s *Server) botViews(ctx context.Context) ([]BotView, error) {
+// botViews lists the configured and stored bots by name, as p may see
+// them.
+func (s *Server) botViews(ctx context.Context, p *principal) ([]BotView, error) {
 	byName := map[string]orchestrator.Bot{}
 	stored, err := s.cfg.Store.Bots(ctx)
 	if err != nil {
@@ -51,14 +52,10 @@ func (s *Server) botViews(ctx context.Context) ([]BotView, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(runs) > 0 {
-			v.LastRun = &runs[0]
-		}
 		for i := range runs {
 			if runs[i].Error == "" {
 				continue
 			}
-			v.LastError = &runs[i]
 			ev, err := s.cfg.Store.RunEvidence(ctx, runs[i].ID)
 			if err != nil {
 				return nil, err
@@ -66,7 +63,13 @@ func (s *Server) botViews(ctx context.Context) ([]BotView, error) {
 			if len(ev) > 0 {
 				v.LastErrorEvidence = ev[len(ev)-1].ID
 			}
+			runs[i] = runFor(p, runs[i], evidenceRefs(ev)...)
+			v.LastError = &runs[i]
 			break
+		}
+		// runs[0], when it failed, is the last error, masked above.
+		if len(runs) > 0 {
+			v.LastRun = &runs[0]
 		}
 		out = append(out, v)
 	}
@@ -82,13 +85,17 @@ type botsView struct {
 const recentRuns = 50
 
 func (s *Server) botsPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	bots, err := s.botViews(r.Context())
+	bots, err := s.botViews(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, false, err)
 		return
 	}
 	runs, err := s.cfg.Store.Runs(r.Context(), r.URL.Query().Get("bot"), recentRuns)
 	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	if runs, err = s.runsFor(r.Context(), p, runs); err != nil {
 		s.fail(w, r, false, err)
 		return
 	}
@@ -100,7 +107,8 @@ type runView struct {
 	Evidence []orchestrator.Evidence
 }
 
-func (s *Server) runView(ctx context.Context, id string) (runView, error) {
+// runView is run id with its evidence, as p may see them.
+func (s *Server) runView(ctx context.Context, p *principal, id string) (runView, error) {
 	run, err := s.cfg.Store.Run(ctx, id)
 	if err != nil {
 		return runView{}, err
@@ -109,11 +117,24 @@ func (s *Server) runView(ctx context.Context, id string) (runView, error) {
 	if err != nil {
 		return runView{}, err
 	}
+	run = runFor(p, run, evidenceRefs(ev)...)
+	for i := range ev {
+		ev[i] = evidenceFor(p, ev[i])
+	}
 	return runView{Run: run, Evidence: ev}, nil
 }
 
+// evidenceRefs are the item external ids evidence records name.
+func evidenceRefs(ev []orchestrator.Evidence) []string {
+	refs := make([]string, 0, len(ev))
+	for _, e := range ev {
+		refs = append(refs, e.ItemRef)
+	}
+	return refs
+}
+
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	v, err := s.runView(r.Context(), r.PathValue("id"))
+	v, err := s.runView(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, false, err)
 		return
@@ -121,8 +142,8 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, p *principal) {
 	s.render(w, r, p, http.StatusOK, "run", view{Title: "Run " + v.Run.ID, Nav: "bots", Data: v})
 }
 
-func (s *Server) apiBots(w http.ResponseWriter, r *http.Request, _ *principal) {
-	bots, err := s.botViews(r.Context())
+func (s *Server) apiBots(w http.ResponseWriter, r *http.Request, p *principal) {
+	bots, err := s.botViews(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, true, err)
 		return
@@ -130,17 +151,21 @@ func (s *Server) apiBots(w http.ResponseWriter, r *http.Request, _ *principal) {
 	writeJSON(w, http.StatusOK, BotsJSON{Bots: mapJSON(bots, botViewJSON)})
 }
 
-func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, _ *principal) {
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, p *principal) {
 	runs, err := s.cfg.Store.Runs(r.Context(), r.URL.Query().Get("bot"), recentRuns)
 	if err != nil {
+		s.fail(w, r, true, err)
+		return
+	}
+	if runs, err = s.runsFor(r.Context(), p, runs); err != nil {
 		s.fail(w, r, true, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, RunsJSON{Runs: mapJSON(runs, runJSON)})
 }
 
-func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, _ *principal) {
-	v, err := s.runView(r.Context(), r.PathValue("id"))
+func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, p *principal) {
+	v, err := s.runView(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, true, err)
 		return
@@ -151,12 +176,15 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, _ *principal) {
 // overview is the landing page: bot health, recent runs and queue totals,
 // with no patient data, for every role.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, p *principal) {
-	bots, err := s.botViews(r.Context())
+	bots, err := s.botViews(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, false, err)
 		return
 	}
 	runs, err := s.cfg.Store.Runs(r.Context(), "", 10)
+	if err == nil {
+		runs, err = s.runsFor(r.Context(), p, runs)
+	}
 	if err != nil {
 		s.fail(w, r, false, err)
 		return

@@ -63,7 +63,7 @@ func (s *Server) schedule(ctx context.Context, p *principal, op scheduleOp, name
 }
 
 func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	bots, err := s.botViews(r.Context())
+	bots, err := s.botViews(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, false, err)
 		return
