@@ -61,8 +61,8 @@ func (a *app) close() {
 // openDB opens the system of record without migrating it.
 func (a *app) openDB(ctx context.Context) (*sqlstore.Store, error) {
 	if !strings.Contains(a.cfg.DatabaseURL, "://") {
-		if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("data_dir %s: %w", a.cfg.DataDir, err)
+		if err := makeDataDir(a.cfg.DataDir); err != nil {
+			return nil, err
 		}
 	}
 	st, err := sqlstore.Open(ctx, sqlstore.Config{URL: a.cfg.DatabaseURL})

@@ -30,7 +30,7 @@ func (a *app) secretKey(create bool) ([]byte, error) {
 	}
 	path := filepath.Join(a.cfg.DataDir, "secret.key")
 	if _, err := os.Stat(path); err == nil || create {
-		if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
+		if err := makeDataDir(a.cfg.DataDir); err != nil {
 			return nil, err
 		}
 		return vault.LoadKeyFile(path, create)

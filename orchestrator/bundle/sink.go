@@ -21,7 +21,7 @@ type sink interface {
 // (created; it must not exist or be empty, so no stale file joins a bundle).
 func newSink(path string, now time.Time) (sink, error) {
 	if isArchive(path) {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("bundle: %w", err)
 		}
@@ -31,7 +31,7 @@ func newSink(path string, now time.Time) (sink, error) {
 	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("bundle: %s is not empty", path)
 	}
-	if err := os.MkdirAll(path, 0o750); err != nil {
+	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, fmt.Errorf("bundle: %w", err)
 	}
 	return dirSink{root: path}, nil
@@ -45,10 +45,10 @@ type dirSink struct{ root string }
 
 func (d dirSink) put(name string, data []byte) error {
 	p := filepath.Join(d.root, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return fmt.Errorf("bundle: %w", err)
 	}
-	if err := os.WriteFile(p, data, 0o640); err != nil {
+	if err := os.WriteFile(p, data, 0o600); err != nil {
 		return fmt.Errorf("bundle: %w", err)
 	}
 	return nil
@@ -64,7 +64,7 @@ type tarSink struct {
 }
 
 func (t *tarSink) put(name string, data []byte) error {
-	hdr := &tar.Header{Name: name, Mode: 0o640, Size: int64(len(data)), ModTime: t.now, Typeflag: tar.TypeReg}
+	hdr := &tar.Header{Name: name, Mode: 0o600, Size: int64(len(data)), ModTime: t.now, Typeflag: tar.TypeReg}
 	if err := t.tw.WriteHeader(hdr); err != nil {
 		return fmt.Errorf("bundle: %s: %w", name, err)
 	}

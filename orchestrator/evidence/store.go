@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
@@ -55,9 +57,13 @@ func Open(ctx context.Context, cfg Config, store orchestrator.Store) (*Store, er
 		addr = u.Redacted()
 	}
 	// An own mux rather than blob.DefaultURLMux: only the schemes Docket
-	// supports, and file buckets create their directory.
+	// supports, and file buckets create their directory, private to the
+	// owner (0700; files 0600, see privateFile), with no metadata sidecar
+	// files (fileblob creates those 0666 less the umask; the records keep
+	// the media type).
 	mux := new(blob.URLMux)
-	mux.RegisterBucket(fileblob.Scheme, &fileblob.URLOpener{Options: fileblob.Options{CreateDir: true}})
+	mux.RegisterBucket(fileblob.Scheme, &fileblob.URLOpener{Options: fileblob.Options{
+		CreateDir: true, DirFileMode: 0o700, Metadata: fileblob.MetadataDontWrite}})
 	mux.RegisterBucket(memblob.Scheme, &memblob.URLOpener{})
 	// s3://bucket?region=…&endpoint=http://minio:9000&use_path_style=true
 	// reaches AWS S3 and S3-compatible stores; credentials come from the
@@ -125,7 +131,7 @@ func (s *Store) write(ctx context.Context, sha, mediaType string, content []byte
 	if exists {
 		return nil
 	}
-	w, err := s.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: mediaType})
+	w, err := s.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: mediaType, BeforeWrite: privateFile})
 	if err != nil {
 		return fmt.Errorf("evidence: write %s to %s: %w", key, s.addr, err)
 	}
@@ -135,6 +141,20 @@ func (s *Store) write(ctx context.Context, sha, mediaType string, content []byte
 	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("evidence: write %s to %s: %w", key, s.addr, err)
+	}
+	return nil
+}
+
+// privateFile makes a file bucket's file readable by its owner only
+// (0600) before any content is written to it; fileblob creates it 0666
+// less the umask. Other buckets have no file to change.
+func privateFile(as func(any) bool) error {
+	var f *os.File
+	if !as(&f) {
+		return nil
+	}
+	if err := f.Chmod(0o600); err != nil {
+		return fmt.Errorf("evidence: make %s private: %w", filepath.Base(f.Name()), err)
 	}
 	return nil
 }

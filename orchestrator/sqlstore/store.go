@@ -66,6 +66,9 @@ func OpenAndMigrate(ctx context.Context, cfg Config) (*Store, error) {
 
 func openSQLite(ctx context.Context, cfg Config) (*Store, error) {
 	dsn, path := sqliteDSN(cfg.URL)
+	if err := privateSQLite(path, dsn); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", path, err)
