@@ -92,3 +92,28 @@ func TestScreenshotCoversTheWholePage(t *testing.T) {
 		t.Fatalf("page after the screenshot: %q", got)
 	}
 }
+
+// TestScreenshotOfAHugePageIsBounded: a 1 MB unbroken token lays a page
+// out millions of pixels wide, which Chromium cannot capture; the shot is
+// the page's top left, within the bounds.
+func TestScreenshotOfAHugePageIsBounded(t *testing.T) {
+	token := strings.Repeat("1", 1<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<body style="margin:0"><table><tr><td>%s</td></tr></table><div style="height:40000px">tall</div></body>`, token)
+	}))
+	defer srv.Close()
+	p := newTestPool(t, PoolConfig{Contexts: 1})
+	s := openSession(t, p, Target{Portal: "shot"})
+	visit(t, s, srv.URL)
+	shot, err := s.Screenshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if cfg.Width != ScreenshotMaxWidth || cfg.Height != ScreenshotMaxHeight {
+		t.Fatalf("screenshot %dx%d, want %dx%d", cfg.Width, cfg.Height, ScreenshotMaxWidth, ScreenshotMaxHeight)
+	}
+}

@@ -50,9 +50,20 @@ func (s *Session) Step(ctx context.Context, name string, fn func(p *rod.Page) er
 	return nil
 }
 
+// The largest screenshot, in CSS pixels. A page laid out wider or taller
+// (a portal's 1 MB unbroken token makes a table 8 million pixels wide) is
+// captured from its top left to these bounds: Chromium cannot capture
+// such a surface ("Unable to capture screenshot") and the run would fail
+// on it.
+const (
+	ScreenshotMaxWidth  = 4096
+	ScreenshotMaxHeight = 16384
+)
+
 // Screenshot captures the whole page as PNG: everything the page lays
-// out, beyond the window too, without resizing the window (which would lay
-// the page out twice more), encoded for speed rather than size.
+// out, beyond the window too, up to ScreenshotMaxWidth by
+// ScreenshotMaxHeight, without resizing the window (which would lay the
+// page out twice more), encoded for speed rather than size.
 func (s *Session) Screenshot(ctx context.Context) ([]byte, error) {
 	var png []byte
 	err := s.Step(ctx, "screenshot", func(p *rod.Page) error {
@@ -65,8 +76,9 @@ func (s *Session) Screenshot(ctx context.Context) ([]byte, error) {
 			return errors.New("the page has no content size")
 		}
 		shot, err := proto.PageCaptureScreenshot{
-			Format:                proto.PageCaptureScreenshotFormatPng,
-			Clip:                  &proto.PageViewport{Width: size.Width, Height: size.Height, Scale: 1},
+			Format: proto.PageCaptureScreenshotFormatPng,
+			Clip: &proto.PageViewport{Width: min(size.Width, ScreenshotMaxWidth),
+				Height: min(size.Height, ScreenshotMaxHeight), Scale: 1},
 			CaptureBeyondViewport: true,
 			OptimizeForSpeed:      true,
 		}.Call(p)

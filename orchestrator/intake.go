@@ -49,11 +49,15 @@ func NewIntake(cfg IntakeConfig) (*Intake, error) {
 	return &Intake{store: cfg.Store, router: cfg.Router, tasks: cfg.Tasks, items: cfg.Items, now: cfg.Now}, nil
 }
 
-// Observe upserts what run's bot read and routes the item. The result's
-// Outcome is empty when nothing was stored. A store error is returned (the caller's retry re-reads the portal and applies it
+// Observe upserts what run's bot read and routes the item; a record whose
+// external id fails CheckExternalID is quarantined instead (see
+// quarantine). The result's Outcome is empty when nothing was stored. A store error is returned (the caller's retry re-reads the portal and applies it
 // again, idempotently); a rule that fails at run time is not an error of
 // the observation: it opens an automation task (see RuleFailed).
 func (in *Intake) Observe(ctx context.Context, run Run, obs Observation) (UpsertResult, error) {
+	if err := CheckExternalID(obs.ExternalID); err != nil && obs.ExternalID != "" {
+		return in.quarantine(ctx, run, obs, err)
+	}
 	u, err := NewItemUpsert(run.ID, in.now(), obs)
 	if err != nil {
 		return UpsertResult{}, fmt.Errorf("orchestrator: intake: %w", err)

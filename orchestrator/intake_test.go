@@ -89,3 +89,35 @@ func TestRuleFailingAtRunTimeOpensAutomationTask(t *testing.T) {
 		}
 	}
 }
+
+// A record whose id cannot be kept is one exception item however often it
+// is read, with one task, and its id is never stored whole.
+func TestBadExternalIDIsQuarantinedOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := intakeWith(t, f, failingRules)
+	bad := strings.Repeat("9", 5000)
+	var ids []int64
+	for i := range 2 {
+		res, err := in.Observe(ctx, orchestrator.Run{ID: "holds@" + strconv.Itoa(i), Bot: "coding-holds"}, orchestrator.Observation{
+			Portal: "coding-worklist", ExternalID: bad, Kind: orchestrator.KindCodingHold, Queue: orchestrator.QueueCoding,
+			Data: map[string]any{"sent_at": "not a date", "total_charges": 20000},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Item.ID)
+	}
+	it, err := f.store.Item(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids[0] != ids[1] || it.ExternalID != orchestrator.QuarantineKey(bad) || strings.Contains(string(it.Data), bad[:200]) {
+		t.Fatalf("exception item %d/%d: %s %.200s", ids[0], ids[1], it.ExternalID, it.Data)
+	}
+	all, err := f.store.Tasks(ctx, orchestrator.TaskFilter{})
+	if err != nil || len(all) != 1 || all[0].Reason != orchestrator.ReasonInvalidRecord || all[0].Queue != orchestrator.QueueCoding ||
+		!strings.Contains(all[0].Detail, "5000 bytes long") {
+		t.Fatalf("tasks %+v, %v; want one invalid_record task and no rule ran", all, err)
+	}
+}

@@ -238,3 +238,29 @@ func (r *run) account(ctx context.Context, row listRow, d detailPage) error {
 	}
 	return nil
 }
+
+// badRows reports the rows whose account number cannot identify a record
+// (orchestrator.CheckExternalID: a 1 MB number, a carriage return, U+202E)
+// as they are, for intake to keep as exception items, and returns the
+// others. Their account pages are neither fetched nor opened: their
+// addresses carry the same bad value, and the run goes on without them.
+func (r *run) badRows(ctx context.Context, rows []listRow) ([]listRow, error) {
+	good := rows[:0:0]
+	for _, row := range rows {
+		if orchestrator.CheckExternalID(row.Text) == nil {
+			good = append(good, row)
+			continue
+		}
+		if r.seen[row.Text] {
+			continue
+		}
+		r.seen[row.Text] = true
+		err := r.rec.Observe(ctx, orchestrator.Observation{
+			Portal: r.s.Target.Portal, ExternalID: row.Text, Kind: orchestrator.KindCodingHold, Queue: r.bot.cfg.Queue,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("codingholds: worklist row with an unusable account number: observe: %w", err)
+		}
+	}
+	return good, nil
+}

@@ -58,7 +58,11 @@ func (r *run) do(ctx context.Context) error {
 		if err := r.finish(ctx, ahead); err != nil {
 			return err
 		}
-		if ahead, err = r.prefetch(ctx, list.Rows); err != nil {
+		rows, err := r.badRows(ctx, list.Rows)
+		if err != nil {
+			return err
+		}
+		if ahead, err = r.prefetch(ctx, rows); err != nil {
 			return err
 		}
 		if list.Next == "" {

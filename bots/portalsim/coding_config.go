@@ -67,6 +67,12 @@ type Config struct {
 	// spread over the worklist and cycling through MalformedKinds; default
 	// none. See MalformedAccounts.
 	Malformed int
+	// BadNumbers replace the account numbers of as many accounts, spread
+	// over the worklist, as a broken interface feed leaves them (a 1 MB
+	// number, one with control or bidirectional characters); default
+	// none. The worklist and the account pages show them as they are. See
+	// BadNumberAccounts.
+	BadNumbers []string
 	// Now is the portal's clock; default time.Now. Discharge dates are
 	// fixed relative to Now at construction and days since discharge age
 	// as the clock moves.
@@ -117,6 +123,8 @@ func (c Config) validate() error {
 		return errors.New("portalsim: session TTL is negative")
 	case c.Malformed < 0 || c.Malformed > c.Accounts:
 		return fmt.Errorf("portalsim: malformed %d out of range 0–%d", c.Malformed, c.Accounts)
+	case len(c.BadNumbers) > c.Accounts:
+		return fmt.Errorf("portalsim: %d bad numbers for %d accounts", len(c.BadNumbers), c.Accounts)
 	}
 	if err := validateLayout(c.Layout); err != nil {
 		return err

@@ -31,6 +31,25 @@ func markMalformed(accts []account, n int) {
 	}
 }
 
+// markBadNumbers gives accounts spread evenly over accts the numbers bad,
+// placed between the malformed ones (when as many) so both can be told
+// apart.
+func markBadNumbers(accts []account, bad []string) {
+	for i, n := range bad {
+		accts[(2*i+1)*len(accts)/(2*len(bad))].Number = n
+	}
+}
+
+// BadNumberAccounts returns the positions in the worklist (as Accounts
+// returns it) of the accounts Config.BadNumbers renumbered.
+func (w *CodingWorklist) BadNumberAccounts() []int {
+	var out []int
+	for i := range w.cfg.BadNumbers {
+		out = append(out, (2*i+1)*len(w.accounts)/(2*len(w.cfg.BadNumbers)))
+	}
+	return out
+}
+
 // MalformedAccounts returns which accounts carry malformed data, by
 // account number, with their kind.
 func (w *CodingWorklist) MalformedAccounts() map[string]string {

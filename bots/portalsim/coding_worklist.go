@@ -87,6 +87,7 @@ func NewCodingWorklist(cfg Config) (*CodingWorklist, error) {
 	}
 	w.layout.Store(cfg.Layout)
 	markMalformed(w.accounts, cfg.Malformed)
+	markBadNumbers(w.accounts, cfg.BadNumbers)
 	w.index = make(map[string]int, len(w.accounts))
 	for i := range w.accounts {
 		w.index[w.accounts[i].Number] = i
