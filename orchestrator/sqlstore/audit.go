@@ -48,6 +48,9 @@ func (s *Store) appendAuditTx(ctx context.Context, tx *sql.Tx, a orchestrator.Au
 	a.Hash = a.ChainHash()
 	_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO audit_log (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		a.Seq, s.d.ts(a.At), a.Actor, a.Action, a.Subject, a.Detail, a.PrevHash, a.Hash)
+	if err == nil {
+		s.logAudit(tx, a)
+	}
 	return a, err
 }
 

@@ -185,15 +185,49 @@ func (s *Store) insertFresh(ctx context.Context, tx *sql.Tx, us []orchestrator.I
 			return err
 		}
 		out[i] = orchestrator.UpsertResult{Item: it, Outcome: orchestrator.UpsertCreated, Changes: changes}
-		hist = append(hist, historyRow{it.ID, u.At, orchestrator.RunActor(u.RunID), string(enc), u.DataHash})
+		hist = append(hist, historyRow{it.ID, u.At, orchestrator.RunActor(u.RunID), string(enc), u.DataHash, changes})
 		n++
 	}
 	if n == 0 {
 		return nil
 	}
-	source, args = s.historyRows(hist)
-	_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, changes, data_hash) `+source), args...)
-	return err
+	return s.insertHistoryRows(ctx, tx, hist)
+}
+
+// insertHistoryRows inserts "created" history in one statement and logs
+// each entry in the ledger (in item order, whatever order the database
+// returns the new ids in).
+func (s *Store) insertHistoryRows(ctx context.Context, tx *sql.Tx, hist []historyRow) error {
+	source, args := s.historyRows(hist)
+	rows, err := tx.QueryContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, changes, data_hash) `+source+
+		` RETURNING id, item_id`), args...)
+	if err != nil {
+		return err
+	}
+	ids := make(map[int64]int64, len(hist)) // item id → history id
+	for rows.Next() {
+		var id, item int64
+		if err := rows.Scan(&id, &item); err != nil {
+			rows.Close()
+			return err
+		}
+		ids[item] = id
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, h := range hist {
+		id, ok := ids[h.itemID]
+		if !ok {
+			return fmt.Errorf("history of item %d was not inserted", h.itemID)
+		}
+		s.logHistory(tx, orchestrator.HistoryEntry{ID: id, ItemID: h.itemID, At: h.at, Actor: h.actor,
+			Action: orchestrator.ActionCreated, Changes: h.parsed, DataHash: h.dh})
+	}
+	return nil
 }
 
 // freshRows is the row source of a multi-row item insert: array
@@ -228,6 +262,7 @@ type historyRow struct {
 	itemID             int64
 	at                 time.Time
 	actor, changes, dh string
+	parsed             []orchestrator.FieldChange // changes, for the ledger
 }
 
 // historyRows is the row source of a multi-row "created" history insert.

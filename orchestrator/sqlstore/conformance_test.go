@@ -41,6 +41,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Store) {
 	}
 	tests = append(tests, workTests()...)
 	tests = append(tests, inboxTests()...)
+	tests = append(tests, ledgerTests()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -45,8 +45,12 @@ func (s *Store) AppendEvidence(ctx context.Context, e orchestrator.Evidence) (or
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			e.ID, e.SHA256, e.Kind, e.MediaType, e.Size, e.URL, e.Bot, e.RunID, e.ItemRef,
 			e.SelectorVersion, s.d.ts(e.CapturedAt), e.PrevHash, e.Hash)
+		if err != nil {
+			return err
+		}
+		s.logEvidence(tx, e)
 		stored = e
-		return err
+		return nil
 	})
 	if err != nil {
 		return orchestrator.Evidence{}, fmt.Errorf("sqlstore: append evidence %s for run %s: %w", e.SHA256, e.RunID, translate(err))

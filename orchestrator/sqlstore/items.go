@@ -131,12 +131,15 @@ func (s *Store) appendHistory(ctx context.Context, tx *sql.Tx, item orchestrator
 	if err != nil {
 		return fmt.Errorf("encode changes: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
-		VALUES (?, ?, ?, ?, '', ?, ?)`),
-		item.ID, s.d.ts(u.At), orchestrator.RunActor(u.RunID), action, string(enc), u.DataHash)
+	h := orchestrator.HistoryEntry{ItemID: item.ID, At: u.At, Actor: orchestrator.RunActor(u.RunID), Action: action,
+		Changes: changes, DataHash: u.DataHash}
+	err = tx.QueryRowContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
+		VALUES (?, ?, ?, ?, '', ?, ?) RETURNING id`),
+		h.ItemID, s.d.ts(h.At), h.Actor, h.Action, string(enc), h.DataHash).Scan(&h.ID)
 	if err != nil {
 		return fmt.Errorf("append history: %w", err)
 	}
+	s.logHistory(tx, h)
 	return nil
 }
 
@@ -257,7 +260,7 @@ func (s *Store) CountItems(ctx context.Context) ([]orchestrator.ItemCount, error
 // History lists an item's entries, oldest first. An item without history
 // (or a missing item) gives ErrNotFound.
 func (s *Store) History(ctx context.Context, itemID int64) ([]orchestrator.HistoryEntry, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT id, item_id, at, actor, action, reason, changes, data_hash
+	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+historyColumns+`
 		FROM item_history WHERE item_id = ? ORDER BY id`), itemID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: history of item %d: %w", itemID, err)

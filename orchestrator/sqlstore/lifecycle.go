@@ -52,10 +52,13 @@ func (s *Store) UpdateItem(ctx context.Context, u orchestrator.ItemUpdate) (orch
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`), out.ID, s.d.ts(u.At), u.Actor, u.Action, u.Reason, string(enc), out.DataHash); err != nil {
+		h := orchestrator.HistoryEntry{ItemID: out.ID, At: u.At, Actor: u.Actor, Action: u.Action, Reason: u.Reason,
+			Changes: changes, DataHash: out.DataHash}
+		if err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), h.ItemID, s.d.ts(h.At), h.Actor, h.Action, h.Reason, string(enc), h.DataHash).Scan(&h.ID); err != nil {
 			return fmt.Errorf("append history: %w", err)
 		}
+		s.logHistory(tx, h)
 		_, err = s.appendAuditTx(ctx, tx, orchestrator.AuditEntry{
 			At: u.At, Actor: u.Actor, Action: "item." + u.Action, Subject: orchestrator.AuditSubjectItem(out.ID),
 			Detail: auditDetail(u.Reason, changes),

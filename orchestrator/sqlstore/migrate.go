@@ -29,6 +29,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: migrate %s: %w", s.addr, err)
 	}
+	if err := s.catchUpLedger(ctx); err != nil {
+		return nil, err
+	}
 	applied := make([]string, 0, len(results))
 	for _, r := range results {
 		applied = append(applied, path.Base(r.Source.Path))

@@ -26,6 +26,8 @@ type Store struct {
 	selectiveMax int
 	// stale notices PostgreSQL ending sessions (nil for SQLite).
 	stale *staleConns
+	// pending holds the ledger leaves of open transactions.
+	pending pendingLeaves
 }
 
 var _ orchestrator.Store = (*Store)(nil)
@@ -143,13 +145,19 @@ func (s *Store) Close() error {
 // Dialect is "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.d.name }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction, committing when it returns nil. The
+// ledger leaves fn logged are appended last, in the same transaction.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	leaves := s.pending.take(tx)
+	if err == nil {
+		err = s.appendLeaves(ctx, tx, leaves)
+	}
+	if err != nil {
 		if rbErr := rollback(tx); rbErr != nil {
 			return errors.Join(err, rbErr)
 		}

@@ -195,10 +195,16 @@ func (s *Store) taskHistoryTx(ctx context.Context, tx *sql.Tx, itemID int64, at 
 	if itemID == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
-		SELECT id, ?, ?, ?, ?, '[]', data_hash FROM work_items WHERE id = ?`), s.d.ts(at), actor, action, reason, itemID)
+	h := orchestrator.HistoryEntry{ItemID: itemID, At: at, Actor: actor, Action: action, Reason: reason}
+	err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
+		SELECT id, ?, ?, ?, ?, '[]', data_hash FROM work_items WHERE id = ? RETURNING id, data_hash`),
+		s.d.ts(at), actor, action, reason, itemID).Scan(&h.ID, &h.DataHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // no such item: nothing to record, as before
+	}
 	if err != nil {
 		return fmt.Errorf("append item history: %w", err)
 	}
+	s.logHistory(tx, h)
 	return nil
 }
