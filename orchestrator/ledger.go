@@ -82,6 +82,9 @@ type LedgerStore interface {
 	UnloggedRecord(ctx context.Context) (leaf LedgerLeaf, ok bool, err error)
 	// ItemDataStates lists items with ID > afterID in ID order.
 	ItemDataStates(ctx context.Context, afterID int64, limit int) ([]ItemDataState, error)
+	// MissingItem finds an item that history entries name but that is
+	// gone; ok false when there is none.
+	MissingItem(ctx context.Context) (itemID int64, ok bool, err error)
 }
 
 // LedgerHashReader adapts a LedgerStore to tlog.HashReader under ctx.

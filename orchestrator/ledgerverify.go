@@ -100,8 +100,17 @@ func VerifyLedger(ctx context.Context, st LedgerStore, cp tlog.Tree) (LedgerRepo
 	if ok {
 		return rep, &LedgerError{leaf.String(), "is not in the ledger (added behind the store's back)"}
 	}
-	rep.Items, err = verifyItemData(ctx, st)
-	return rep, err
+	if rep.Items, err = verifyItemData(ctx, st); err != nil {
+		return rep, err
+	}
+	id, ok, err := st.MissingItem(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("orchestrator: verify ledger: %w", err)
+	}
+	if ok {
+		return rep, &LedgerError{fmt.Sprintf("item %d", id), "has logged history but is gone (deleted)"}
+	}
+	return rep, nil
 }
 
 // checkRoot compares the first cp.N leaves, as recomputed, with cp.

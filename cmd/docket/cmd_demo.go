@@ -68,6 +68,9 @@ func runDemo(ctx context.Context, cfg Config, once bool, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
+	if err := a.startCheckpoints(ctx, st, ev); err != nil {
+		return err
+	}
 	stopWorker, err := a.startWorker(ctx, st, ev, rdb)
 	if err != nil {
 		return err

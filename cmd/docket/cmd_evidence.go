@@ -23,7 +23,7 @@ file), screenshots, item history, human tasks, audit entries and the chain
 proof. verify checks a bundle offline, without a database.`,
 		Example: "  docket evidence export --item 42 --out item-42.tar.gz\n  docket evidence verify item-42.tar.gz",
 	}
-	cmd.AddCommand(newEvidenceExportCmd(cfg, stdout), newEvidenceVerifyCmd(stdout))
+	cmd.AddCommand(newEvidenceExportCmd(cfg, stdout), newEvidenceVerifyCmd(cfg, stdout))
 	return cmd
 }
 
@@ -73,11 +73,15 @@ sha256: keep it to compare with what verify prints later.`,
 			if err != nil {
 				return err
 			}
-			m, err := bundle.Export(ctx, bundle.Source{Store: st, Evidence: ev}, scope, out, time.Now())
+			signing, err := a.bundleSigning(st, ev)
 			if err != nil {
 				return err
 			}
-			rep, err := bundle.Verify(out)
+			m, err := bundle.Export(ctx, bundle.Source{Store: st, Evidence: ev, Signing: signing}, scope, out, time.Now())
+			if err != nil {
+				return err
+			}
+			rep, err := bundle.Verify(out, bundle.VerifyOptions{VerifierKey: signing.VerifierKey})
 			if err != nil {
 				return fmt.Errorf("the bundle just written does not verify: %w", err)
 			}
@@ -117,20 +121,36 @@ func resolveItem(cmd *cobra.Command, st orchestrator.Store, ref string) (int64, 
 	return it.ID, nil
 }
 
-func newEvidenceVerifyCmd(stdout io.Writer) *cobra.Command {
-	return &cobra.Command{
+func newEvidenceVerifyCmd(cfg *Config, stdout io.Writer) *cobra.Command {
+	var key string
+	cmd := &cobra.Command{
 		Use:   "verify BUNDLE",
 		Short: "Check an evidence bundle offline; exit 1 on the first problem",
-		Long: `verify needs no database: it recomputes the sha256 of every file against the
-manifest (nothing missing, nothing added), every link and hash of the audit and
-evidence chain segments, every screenshot against its evidence record, and every
-item lifecycle change against its audit entry. It names the first file and
+		Long: `verify needs no database: it checks the manifest's signature (manifest.sig) and
+recomputes the sha256 of every file against the manifest (nothing missing,
+nothing added), every link and hash of the audit and evidence chain segments,
+every screenshot against its evidence record, every item lifecycle change
+against its audit entry, every audit entry, history entry and evidence record
+against its inclusion proof in the signed ledger checkpoint (ledger.json), and
+every item's data against its last history entry. Give the ledger's public key
+with --key (or ledger_verifier_key) so a bundle re-signed with another key
+fails too. It names the first file and
 record that do not hold. Compare the printed manifest sha256 and chain heads
 with the ones printed at export and by docket audit verify.`,
 		Example: "  docket evidence verify item-42.tar.gz",
 		Args:    exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			rep, err := bundle.Verify(args[0])
+			if key == "" {
+				a, err := newApp(*cfg, stdout)
+				if err != nil {
+					return err
+				}
+				defer a.close()
+				if key, err = a.ledgerVerifierKey(); err != nil {
+					return err
+				}
+			}
+			rep, err := bundle.Verify(args[0], bundle.VerifyOptions{VerifierKey: key})
 			if err != nil {
 				return fmt.Errorf("bundle %s is NOT intact: %w", args[0], err)
 			}
@@ -138,7 +158,15 @@ with the ones printed at export and by docket audit verify.`,
 				args[0], rep.Files+1, rep.AuditEntries, rep.Chain.Audit.First, rep.Chain.Audit.Last, rep.EvidenceRecords, rep.Artefacts, rep.HistoryChecked)
 			fmt.Fprintf(stdout, "manifest sha256 %s\naudit head at export %d:%s\nevidence head at export %d:%s\n",
 				rep.ManifestSHA256, rep.Chain.Audit.Head, rep.Chain.Audit.HeadHash, rep.Chain.Evidence.Head, rep.Chain.Evidence.HeadHash)
+			pinned := "the expected key"
+			if !rep.KeyPinned {
+				pinned = "the key the bundle carries (not pinned: pass --key or set ledger_verifier_key to rule out a re-signed bundle)"
+			}
+			fmt.Fprintf(stdout, "%d records proven in the signed ledger checkpoint of %d records, %d items match their history; signed by %s, %s\n",
+				rep.Proofs, rep.Checkpoint.N, rep.Items, rep.Key, pinned)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&key, "key", "", "the ledger's public key (second line of the ledger key file) the bundle must be signed with; default ledger_verifier_key or the key file's")
+	return cmd
 }

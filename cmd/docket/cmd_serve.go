@@ -36,6 +36,9 @@ and the database). It applies pending database migrations on start.`,
 			if err != nil {
 				return err
 			}
+			if err := a.startCheckpoints(ctx, st, ev); err != nil {
+				return err
+			}
 			client := asynq.NewClientFromRedisClient(rdb)
 			wf, _, err := a.workflow(st, client)
 			if err != nil {

@@ -29,6 +29,9 @@ active runs are handed back to the queue and the browser is closed.`,
 			if err != nil {
 				return err
 			}
+			if err := a.startCheckpoints(ctx, st, ev); err != nil {
+				return err
+			}
 			mux := a.opsMux(map[string]monitoring.Check{"database": st.Ping, "redis": redisCheck(rdb)})
 			addr, err := a.listen(orDefault(cfg.MetricsAddr, "127.0.0.1:9091"), mux)
 			if err != nil {

@@ -37,6 +37,14 @@ type Config struct {
 	// the environment (DOCKET_SECRET_KEY) or a key file to writing it here.
 	SecretKey     string `yaml:"secret_key"`
 	SecretKeyFile string `yaml:"secret_key_file"` // default <data_dir>/secret.key when it exists
+	// LedgerKeyFile holds the key that signs the audit ledger's
+	// checkpoints; keep it off the database host's reach. Default
+	// <data_dir>/ledger.key (serve, worker and demo create it).
+	LedgerKeyFile string `yaml:"ledger_key_file"`
+	// LedgerVerifierKey is the public key checkpoints and bundles are
+	// checked against; default the key file's. Set it where only
+	// verification happens.
+	LedgerVerifierKey string `yaml:"ledger_verifier_key"`
 	// RulesFile holds queues, SLA policies, holidays, routing rules and the
 	// QA sample (annotated example: deploy/rules.example.yaml). Default:
 	// the built-in queues and no rules.
@@ -216,6 +224,8 @@ var settings = []setting{
 	{"claims_portal_addr", "address of the demo claim scrubber", str(func(c *Config) *string { return &c.ClaimsPortalAddr })},
 	{"secret_key", "credential vault key (64 hex digits or base64)", str(func(c *Config) *string { return &c.SecretKey })},
 	{"secret_key_file", "file holding the credential vault key (default <data_dir>/secret.key)", str(func(c *Config) *string { return &c.SecretKeyFile })},
+	{"ledger_key_file", "file holding the key that signs ledger checkpoints (default <data_dir>/ledger.key)", str(func(c *Config) *string { return &c.LedgerKeyFile })},
+	{"ledger_verifier_key", "public key ledger checkpoints and bundles are checked against (default: the key file's)", str(func(c *Config) *string { return &c.LedgerVerifierKey })},
 	{"rules_file", "routing rules, queues and SLA policies (YAML)", str(func(c *Config) *string { return &c.RulesFile })},
 	{"worker.name", "worker name in run records (default host:pid)", str(func(c *Config) *string { return &c.Worker.Name })},
 	{"worker.concurrency", "browser contexts (concurrent runs) per worker", integer(func(c *Config) *int { return &c.Worker.Concurrency })},

@@ -2,6 +2,7 @@ package bundle_test
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"github.com/docket-rpa/docket/orchestrator/bundle"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
+	"golang.org/x/mod/sumdb/note"
 )
 
 var t0 = time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
@@ -86,7 +88,29 @@ func seed(t *testing.T) (bundle.Source, int64) {
 	if _, err := tasks.Resolve(ctx, task.ID, 0, "alice", orchestrator.Resolution{Outcome: "not_an_issue"}); err != nil {
 		t.Fatal(err)
 	}
-	return bundle.Source{Store: st, Evidence: ev}, itemID
+	return bundle.Source{Store: st, Evidence: ev, Signing: signing(t, st, ev)}, itemID
+}
+
+// signing makes a ledger key and signs checkpoints into ev with it.
+func signing(t *testing.T, st *sqlstore.Store, ev *evidence.Store) bundle.Signing {
+	t.Helper()
+	skey, vkey, err := note.GenerateKey(rand.Reader, "docket-ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := orchestrator.NewCheckpointer(orchestrator.CheckpointerConfig{Ledger: st, Store: ev, Signer: signer, Verifier: verifier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bundle.Signing{Ledger: st, Checkpoint: c.Checkpoint, Signer: signer, VerifierKey: vkey}
 }
 
 func export(t *testing.T, src bundle.Source, scope bundle.Scope, name string) string {
@@ -102,7 +126,7 @@ func TestExportVerifies(t *testing.T) {
 	src, id := seed(t)
 	for _, name := range []string{"bundle", "bundle.tar.gz"} {
 		p := export(t, src, bundle.Scope{ItemID: id}, name)
-		rep, err := bundle.Verify(p)
+		rep, err := bundle.Verify(p, bundle.VerifyOptions{VerifierKey: src.Signing.VerifierKey})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -114,7 +138,7 @@ func TestExportVerifies(t *testing.T) {
 		}
 	}
 	p := export(t, src, bundle.Scope{Since: t0.Add(5 * time.Minute)}, "since")
-	rep, err := bundle.Verify(p)
+	rep, err := bundle.Verify(p, bundle.VerifyOptions{VerifierKey: src.Signing.VerifierKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,13 +147,20 @@ func TestExportVerifies(t *testing.T) {
 	}
 }
 
-// tamper edits one file of a fresh bundle, optionally re-hashing it in the
-// manifest as a careful forger would, and returns Verify's error.
-func tamper(t *testing.T, src bundle.Source, id int64, edit func(dir string) string, rehash bool) error {
+// How far a forger goes after editing a file of a bundle.
+const (
+	asIs     = iota // leaves the manifest alone
+	rehash          // re-hashes the file in the manifest
+	resigned        // also re-signs the manifest with the ledger key
+)
+
+// tamper edits one file of a fresh bundle, then covers it up as far as
+// forger says, and returns Verify's error (with the ledger key pinned).
+func tamper(t *testing.T, src bundle.Source, id int64, edit func(dir string) string, forger int) error {
 	t.Helper()
 	dir := export(t, src, bundle.Scope{ItemID: id}, "bundle")
 	name := edit(dir)
-	if rehash && name != "" {
+	if forger >= rehash && name != "" {
 		mp := filepath.Join(dir, "manifest.json")
 		var m bundle.Manifest
 		raw, _ := os.ReadFile(mp)
@@ -147,8 +178,18 @@ func tamper(t *testing.T, src bundle.Source, id int64, edit func(dir string) str
 		if err := os.WriteFile(mp, raw, 0o640); err != nil {
 			t.Fatal(err)
 		}
+		if forger == resigned {
+			sum := sha256.Sum256(raw)
+			sig, err := orchestrator.SignManifest(src.Signing.Signer, hex.EncodeToString(sum[:]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, bundle.FileSignature), sig, 0o640); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	_, err := bundle.Verify(dir)
+	_, err := bundle.Verify(dir, bundle.VerifyOptions{VerifierKey: src.Signing.VerifierKey})
 	return err
 }
 
@@ -177,53 +218,53 @@ func TestTamperingIsDetected(t *testing.T) {
 	rel := func(dir, p string) string { r, _ := filepath.Rel(dir, p); return filepath.ToSlash(r) }
 	cases := []struct {
 		name   string
-		rehash bool
+		forger int
 		edit   func(dir string) string
 		want   string
 	}{
-		{"screenshot edited", false, func(dir string) string {
+		{"screenshot edited", asIs, func(dir string) string {
 			p := screenshot(dir)
 			b, _ := os.ReadFile(p)
 			b[0] ^= 1
 			_ = os.WriteFile(p, b, 0o640)
 			return rel(dir, p)
 		}, "does not match the manifest"},
-		{"screenshot edited and re-hashed", true, func(dir string) string {
+		{"screenshot edited and re-hashed", resigned, func(dir string) string {
 			p := screenshot(dir)
 			_ = os.WriteFile(p, []byte("a different picture"), 0o640)
 			return rel(dir, p)
 		}, "but evidence record"},
-		{"screenshot removed", false, func(dir string) string { _ = os.Remove(screenshot(dir)); return "" }, "missing (removed)"},
-		{"file added", false, func(dir string) string {
+		{"screenshot removed", asIs, func(dir string) string { _ = os.Remove(screenshot(dir)); return "" }, "missing (removed)"},
+		{"file added", asIs, func(dir string) string {
 			_ = os.WriteFile(filepath.Join(dir, "screenshots", "extra.png"), []byte("x"), 0o640)
 			return ""
 		}, "not in the manifest (added)"},
-		{"audit entry edited", true, func(dir string) string {
+		{"audit entry edited", resigned, func(dir string) string {
 			rewriteJSON(t, filepath.Join(dir, "audit.json"), func(v []map[string]any) []map[string]any {
 				v[2]["detail"] = "nothing happened"
 				return v
 			})
 			return "audit.json"
 		}, "hash does not match the record's fields (edited)"},
-		{"audit entry removed", true, func(dir string) string {
+		{"audit entry removed", resigned, func(dir string) string {
 			rewriteJSON(t, filepath.Join(dir, "audit.json"), func(v []map[string]any) []map[string]any { return append(v[:2], v[3:]...) })
 			return "audit.json"
 		}, "records missing or out of order"},
-		{"audit entries reordered", true, func(dir string) string {
+		{"audit entries reordered", resigned, func(dir string) string {
 			rewriteJSON(t, filepath.Join(dir, "audit.json"), func(v []map[string]any) []map[string]any {
 				v[2], v[3] = v[3], v[2]
 				return v
 			})
 			return "audit.json"
 		}, "out of order"},
-		{"evidence record edited", true, func(dir string) string {
+		{"evidence record edited", resigned, func(dir string) string {
 			rewriteJSON(t, filepath.Join(dir, "evidence.json"), func(v []map[string]any) []map[string]any {
 				v[0]["url"] = "http://elsewhere/"
 				return v
 			})
 			return "evidence.json"
 		}, "evidence chain broken"},
-		{"history edited", true, func(dir string) string {
+		{"history edited", resigned, func(dir string) string {
 			rewriteJSON(t, filepath.Join(dir, "history.json"), func(v []map[string]any) []map[string]any {
 				v[len(v)-1]["actor"] = "user:mallory"
 				return v
@@ -233,7 +274,7 @@ func TestTamperingIsDetected(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := tamper(t, src, id, c.edit, c.rehash)
+			err := tamper(t, src, id, c.edit, c.forger)
 			if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, orchestrator.ErrInvalid) {
 				t.Fatalf("Verify = %v, want an error containing %q", err, c.want)
 			}

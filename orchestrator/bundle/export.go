@@ -19,11 +19,12 @@ import (
 // pageSize is how many chain records are read at a time.
 const pageSize = 1000
 
-// Source is what an export reads: the system of record and evidence
-// content.
+// Source is what an export reads: the system of record, evidence content,
+// and the ledger with its signing key.
 type Source struct {
 	Store    orchestrator.Store
 	Evidence orchestrator.EvidenceStore
+	Signing  Signing
 }
 
 // Export writes the bundle for scope to path (a directory, or a .tar.gz)
@@ -35,6 +36,9 @@ type Source struct {
 func Export(ctx context.Context, src Source, scope Scope, path string, now time.Time) (Manifest, error) {
 	if (scope.ItemID == 0) == scope.Since.IsZero() {
 		return Manifest{}, fmt.Errorf("bundle: %w: export one item or everything since a time", orchestrator.ErrInvalid)
+	}
+	if err := src.Signing.validate(); err != nil {
+		return Manifest{}, err
 	}
 	b := &builder{files: map[string][]byte{}}
 	b.init(src)
@@ -75,10 +79,19 @@ func Export(ctx context.Context, src Source, scope Scope, path string, now time.
 	if err := out.put(FileManifest, enc); err != nil {
 		return m, errors.Join(err, out.close())
 	}
+	sum := sha256.Sum256(enc)
+	sig, err := orchestrator.SignManifest(src.Signing.Signer, hex.EncodeToString(sum[:]))
+	if err != nil {
+		return m, errors.Join(err, out.close())
+	}
+	if err := out.put(FileSignature, sig); err != nil {
+		return m, errors.Join(err, out.close())
+	}
 	return m, out.close()
 }
 
 type builder struct {
+	signing  Signing
 	src      orchestrator.Store
 	evsrc    orchestrator.EvidenceStore
 	files    map[string][]byte
@@ -89,7 +102,7 @@ type builder struct {
 	evidence []orchestrator.Evidence   // in scope
 }
 
-func (b *builder) init(src Source) { b.src, b.evsrc = src.Store, src.Evidence }
+func (b *builder) init(src Source) { b.src, b.evsrc, b.signing = src.Store, src.Evidence, src.Signing }
 
 func (b *builder) item(ctx context.Context, id int64) error {
 	if err := b.addItem(ctx, id); err != nil {
@@ -243,12 +256,25 @@ func (b *builder) finish(ctx context.Context) error {
 		records = append(records, r)
 	}
 	entries := make([]AuditEntry, 0, len(auditSeg))
+	var leaves []orchestrator.LedgerLeaf
 	for _, a := range auditSeg {
 		entries = append(entries, fromAudit(a))
+		leaves = append(leaves, orchestrator.LedgerLeaf{Kind: orchestrator.LeafAudit, Ref: a.Seq})
+	}
+	for _, e := range evSeg {
+		leaves = append(leaves, orchestrator.LedgerLeaf{Kind: orchestrator.LeafEvidence, Ref: e.ID})
+	}
+	for _, h := range b.history {
+		leaves = append(leaves, orchestrator.LedgerLeaf{Kind: orchestrator.LeafHistory, Ref: h.ID})
+	}
+	// Signed after every record was read, so the checkpoint covers them.
+	ledger, err := b.signing.prove(ctx, leaves)
+	if err != nil {
+		return err
 	}
 	for name, v := range map[string]any{
 		FileChain: chain, FileAudit: entries, FileEvidence: records,
-		FileItems: b.items, FileHistory: b.history, FileTasks: b.tasks,
+		FileItems: b.items, FileHistory: b.history, FileTasks: b.tasks, FileLedger: ledger,
 	} {
 		enc, err := json.MarshalIndent(v, "", "  ")
 		if err != nil {

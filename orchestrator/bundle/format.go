@@ -7,7 +7,9 @@ import (
 )
 
 // Format names the bundle layout version.
-const Format = "docket-evidence-bundle/1"
+// Version 2 added ledger.json (inclusion proofs against a signed
+// checkpoint) and manifest.sig.
+const Format = "docket-evidence-bundle/2"
 
 // File names in a bundle.
 const (
@@ -18,7 +20,11 @@ const (
 	FileItems    = "items.json"
 	FileHistory  = "history.json"
 	FileTasks    = "tasks.json"
-	DirContent   = "screenshots/"
+	FileLedger   = "ledger.json"
+	// FileSignature signs the manifest's sha256 with the ledger key; like
+	// the manifest, it is not listed in the manifest.
+	FileSignature = "manifest.sig"
+	DirContent    = "screenshots/"
 )
 
 // Manifest lists every file of the bundle but itself with its hash.
@@ -123,6 +129,11 @@ type History struct {
 	Reason   string                     `json:"reason,omitempty"`
 	Changes  []orchestrator.FieldChange `json:"changes,omitempty"`
 	DataHash string                     `json:"data_hash"`
+}
+
+func (h History) domain() orchestrator.HistoryEntry {
+	return orchestrator.HistoryEntry{ID: h.ID, ItemID: h.ItemID, At: h.At, Actor: h.Actor, Action: h.Action,
+		Reason: h.Reason, Changes: h.Changes, DataHash: h.DataHash}
 }
 
 // Task is a human task with its comments as exported.

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/docket-rpa/docket/orchestrator"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Problem is the first thing wrong with a bundle.
@@ -40,6 +41,21 @@ type Report struct {
 	Artefacts       int
 	HistoryChecked  int
 	Chain           Chain
+	Checkpoint      tlog.Tree // the signed checkpoint the records are proven against
+	Key             string    // the key that signed it, as name+hash
+	KeyPinned       bool      // the key was the one VerifyOptions expected
+	Proofs          int       // records proven in the checkpoint's tree
+	Items           int       // items whose data matched their last history entry
+}
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	// VerifierKey is the ledger's public key (sumdb note verifier key) the
+	// bundle must be signed with. Empty trusts the key the bundle carries,
+	// which proves only that nobody without that key changed the bundle
+	// after export: pin the organisation's key to rule out a bundle
+	// re-signed with another one.
+	VerifierKey string
 }
 
 // bundleFile is one file read from a bundle: its hash and size, and its
@@ -56,7 +72,7 @@ type bundleFile struct {
 // artefact against its record's sha256 and size, and every lifecycle
 // history entry against its audit entry. An edited, removed, added or
 // reordered file or record is a *Problem naming it.
-func Verify(p string) (Report, error) {
+func Verify(p string, opts VerifyOptions) (Report, error) {
 	var rep Report
 	files, err := readBundle(p)
 	if err != nil {
@@ -73,6 +89,10 @@ func Verify(p string) (Report, error) {
 	if rep.Manifest.Format != Format {
 		return rep, &Problem{FileManifest, fmt.Sprintf("format %q, want %q", rep.Manifest.Format, Format)}
 	}
+	ledger, verifier, err := checkSignature(&rep, files, man.sha, opts)
+	if err != nil {
+		return rep, err
+	}
 	if err := checkManifest(rep.Manifest, files); err != nil {
 		return rep, err
 	}
@@ -81,8 +101,9 @@ func Verify(p string) (Report, error) {
 		audit    []AuditEntry
 		evidence []Evidence
 		history  []History
+		items    []orchestrator.WorkItem
 	)
-	for name, v := range map[string]any{FileChain: &rep.Chain, FileAudit: &audit, FileEvidence: &evidence, FileHistory: &history} {
+	for name, v := range map[string]any{FileChain: &rep.Chain, FileAudit: &audit, FileEvidence: &evidence, FileHistory: &history, FileItems: &items} {
 		if err := json.Unmarshal(files[name].data, v); err != nil {
 			return rep, &Problem{name, "not JSON: " + err.Error()}
 		}
@@ -102,6 +123,16 @@ func Verify(p string) (Report, error) {
 	}
 	n, err := checkHistory(rep.Manifest.Scope, history, audit)
 	rep.HistoryChecked = n
+	if err != nil {
+		return rep, err
+	}
+	if rep.Checkpoint, err = orchestrator.OpenCheckpoint([]byte(ledger.Checkpoint), verifier); err != nil {
+		return rep, &Problem{FileLedger, err.Error()}
+	}
+	if rep.Proofs, err = checkProofs(rep.Checkpoint, ledger, audit, evidence, history); err != nil {
+		return rep, err
+	}
+	rep.Items, err = checkItems(items, history)
 	return rep, err
 }
 
@@ -120,11 +151,11 @@ func checkManifest(m Manifest, files map[string]bundleFile) error {
 		listed[f.Path] = true
 	}
 	for name := range files {
-		if name != FileManifest && !listed[name] {
+		if name != FileManifest && name != FileSignature && !listed[name] {
 			return &Problem{name, "not in the manifest (added)"}
 		}
 	}
-	for _, need := range []string{FileChain, FileAudit, FileEvidence, FileItems, FileHistory, FileTasks} {
+	for _, need := range []string{FileChain, FileAudit, FileEvidence, FileItems, FileHistory, FileTasks, FileLedger} {
 		if !listed[need] {
 			return &Problem{need, "missing from the manifest"}
 		}
@@ -256,9 +287,10 @@ func checkHistory(scope Scope, history []History, audit []AuditEntry) (int, erro
 	return n, nil
 }
 
-// keepBytes says which files Verify keeps the bytes of: the JSON ones.
+// keepBytes says which files Verify keeps the bytes of: the JSON ones and
+// the signature.
 func keepBytes(name string) bool {
-	return strings.HasSuffix(name, ".json") && !strings.Contains(name, "/")
+	return name == FileSignature || strings.HasSuffix(name, ".json") && !strings.Contains(name, "/")
 }
 
 func readBundle(p string) (map[string]bundleFile, error) {

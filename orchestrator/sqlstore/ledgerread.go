@@ -222,6 +222,29 @@ func (s *Store) ItemDataStates(ctx context.Context, afterID int64, limit int) ([
 	return out, nil
 }
 
+// MissingItem finds the lowest item id history names that has no item.
+func (s *Store) MissingItem(ctx context.Context) (int64, bool, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT MIN(h.item_id) FROM item_history h
+		WHERE NOT EXISTS (SELECT 1 FROM work_items w WHERE w.id = h.item_id)`).Scan(&sqlNullInt{&id})
+	if err != nil {
+		return 0, false, fmt.Errorf("sqlstore: missing items: %w", err)
+	}
+	return id, id != 0, nil
+}
+
+// sqlNullInt scans a nullable integer as 0 when NULL.
+type sqlNullInt struct{ p *int64 }
+
+func (n sqlNullInt) Scan(v any) error {
+	var x sql.NullInt64
+	if err := x.Scan(v); err != nil {
+		return err
+	}
+	*n.p = x.Int64
+	return nil
+}
+
 const historyColumns = `id, item_id, at, actor, action, reason, changes, data_hash`
 
 func (s *Store) historyQuery(ctx context.Context, tail string, args ...any) ([]orchestrator.HistoryEntry, error) {
