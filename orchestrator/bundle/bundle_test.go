@@ -271,6 +271,31 @@ func TestTamperingIsDetected(t *testing.T) {
 			})
 			return "history.json"
 		}, "has no matching audit entry"},
+		{"history and manifest rewritten", rehash, func(dir string) string {
+			rewriteJSON(t, filepath.Join(dir, "history.json"), func(v []map[string]any) []map[string]any {
+				v[len(v)-1]["actor"] = "user:mallory"
+				return v
+			})
+			return "history.json"
+		}, "is not the signed"},
+		{"bot observation edited", resigned, func(dir string) string {
+			rewriteJSON(t, filepath.Join(dir, "history.json"), func(v []map[string]any) []map[string]any {
+				v[1]["changes"] = []map[string]string{{"field": "days_since_discharge", "old": "0", "new": "9"}}
+				return v
+			})
+			return "history.json"
+		}, "is not the record the signed ledger holds at leaf"},
+		{"bot observation removed", resigned, func(dir string) string {
+			rewriteJSON(t, filepath.Join(dir, "history.json"), func(v []map[string]any) []map[string]any { return append(v[:1], v[2:]...) })
+			return "history.json"
+		}, "which the bundle lacks (removed)"},
+		{"item data edited", resigned, func(dir string) string {
+			rewriteJSON(t, filepath.Join(dir, "items.json"), func(v []map[string]any) []map[string]any {
+				v[0]["Data"] = map[string]any{"account_number": "A1", "coding_status": "coded"}
+				return v
+			})
+			return "items.json"
+		}, "data is not the state its last history entry"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
