@@ -185,7 +185,9 @@ type target struct {
 var matrixTargets = []target{{
 	name: "audit", kind: orchestrator.LeafAudit,
 	pick: "SELECT 2", last: "SELECT MAX(seq) FROM audit_log",
-	edit:   func(t *testing.T, m *matrixEnv, id int64) { m.exec(t, "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = ?", id) },
+	edit: func(t *testing.T, m *matrixEnv, id int64) {
+		m.exec(t, "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = ?", id)
+	},
 	delete: func(t *testing.T, m *matrixEnv, id int64) { m.exec(t, "DELETE FROM audit_log WHERE seq = ?", id) },
 }, {
 	name: "bot history", kind: orchestrator.LeafHistory,
@@ -197,12 +199,16 @@ var matrixTargets = []target{{
 }, {
 	name: "human history", kind: orchestrator.LeafHistory,
 	pick: "SELECT MIN(id) FROM item_history WHERE actor = 'user:alice'", last: "SELECT MAX(id) FROM item_history WHERE actor = 'user:alice'",
-	edit:   func(t *testing.T, m *matrixEnv, id int64) { m.exec(t, "UPDATE item_history SET actor = 'user:mallory' WHERE id = ?", id) },
+	edit: func(t *testing.T, m *matrixEnv, id int64) {
+		m.exec(t, "UPDATE item_history SET actor = 'user:mallory' WHERE id = ?", id)
+	},
 	delete: func(t *testing.T, m *matrixEnv, id int64) { m.exec(t, "DELETE FROM item_history WHERE id = ?", id) },
 }, {
 	name: "evidence", kind: orchestrator.LeafEvidence,
 	pick: "SELECT 1", last: "SELECT MAX(id) FROM evidence",
-	edit:   func(t *testing.T, m *matrixEnv, id int64) { m.exec(t, "UPDATE evidence SET url = 'http://elsewhere/' WHERE id = ?", id) },
+	edit: func(t *testing.T, m *matrixEnv, id int64) {
+		m.exec(t, "UPDATE evidence SET url = 'http://elsewhere/' WHERE id = ?", id)
+	},
 	delete: func(t *testing.T, m *matrixEnv, id int64) { m.exec(t, "DELETE FROM evidence WHERE id = ?", id) },
 }, {
 	name: "item data",
