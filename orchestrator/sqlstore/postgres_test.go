@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -96,12 +97,14 @@ func TestPostgresConcurrentMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := len(applied[0]) + len(applied[1])
-	_, latest, err := a.MigrationVersion(context.Background())
+	// Versions may have gaps (numbers are assigned ahead of landing):
+	// count the files.
+	files, err := fs.Glob(migrationFiles, "migrations/postgres/*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total == 0 || int64(total) != latest {
-		t.Fatalf("applied %v and %v, want each of %d migrations once", applied[0], applied[1], latest)
+	if total == 0 || total != len(files) {
+		t.Fatalf("applied %v and %v, want each of %d migrations once", applied[0], applied[1], len(files))
 	}
 }
 
