@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -22,7 +24,7 @@ and evidence record, whose checkpoints are signed by a key kept outside the
 database and written to the evidence store.`,
 		Example: "  docket audit verify\n  docket audit checkpoint",
 	}
-	cmd.AddCommand(newAuditVerifyCmd(cfg, stdout), newAuditCheckpointCmd(cfg, stdout))
+	cmd.AddCommand(newAuditVerifyCmd(cfg, stdout), newAuditCheckpointCmd(cfg, stdout), newAuditKeygenCmd(stdout))
 	return cmd
 }
 
@@ -155,6 +157,28 @@ writes the checkpoint to the evidence store.`,
 				return fmt.Errorf("ledger NOT checkpointed: %w", err)
 			}
 			fmt.Fprintf(stdout, "ledger checkpoint: %d records, root %x\n", tree.N, tree.Hash[:])
+			return nil
+		},
+	}
+}
+
+func newAuditKeygenCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "keygen",
+		Short: "Print a new ledger signing key and its public key",
+		Long: `keygen prints a new ed25519 key for signing ledger checkpoints (give it to every
+serve, worker and demo process as DOCKET_LEDGER_KEY, or as the first line of
+ledger_key_file) and its public key (ledger_verifier_key, for machines and
+auditors that only verify). Keep the signing key where database writers cannot
+read it.`,
+		Example: "  docket audit keygen",
+		Args:    exactArgs(0),
+		RunE: func(*cobra.Command, []string) error {
+			skey, vkey, err := note.GenerateKey(rand.Reader, ledgerKeyName)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "ledger_key: %s\nledger_verifier_key: %s\n", skey, vkey)
 			return nil
 		},
 	}

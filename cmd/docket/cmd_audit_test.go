@@ -176,3 +176,33 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	t.Cleanup(func() { _ = db.Close() })
 	return db
 }
+
+// The ledger key can come from the environment, shared by every process;
+// a machine that only verifies needs the public key alone.
+func TestLedgerKeyFromEnvironment(t *testing.T) {
+	ctx := context.Background()
+	code, out, errOut := runMain(t, ctx, nil, "audit", "keygen")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "ledger_key: PRIVATE+KEY+docket-ledger+") {
+		t.Fatalf("keygen: exit %d\n%s%s", code, out, errOut)
+	}
+	skey := strings.TrimPrefix(lines[0], "ledger_key: ")
+	vkey := strings.TrimPrefix(lines[1], "ledger_verifier_key: ")
+	dir := t.TempDir()
+	seedAudit(t, dir)
+	env := []string{"DOCKET_DATA_DIR=" + dir, "DOCKET_LOG_LEVEL=error"}
+	if code, out, errOut := runMain(t, ctx, append(env, "DOCKET_LEDGER_KEY="+skey), "audit", "checkpoint"); code != 0 {
+		t.Fatalf("checkpoint: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ledger.key")); !os.IsNotExist(err) {
+		t.Fatalf("a key file was written although the key came from the environment: %v", err)
+	}
+	code, out, errOut = runMain(t, ctx, append(env, "DOCKET_LEDGER_VERIFIER_KEY="+vkey), "audit", "verify")
+	if code != 0 || !strings.Contains(out, "ledger intact: 11 records") {
+		t.Fatalf("verify with the public key: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = runMain(t, ctx, append(env, "DOCKET_LEDGER_KEY=PRIVATE+KEY+nonsense"), "audit", "checkpoint")
+	if code != 2 || !strings.Contains(errOut, "ledger_key") || strings.Contains(errOut, "nonsense") {
+		t.Fatalf("bad key: exit %d: %s", code, errOut)
+	}
+}

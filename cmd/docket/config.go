@@ -37,9 +37,13 @@ type Config struct {
 	// the environment (DOCKET_SECRET_KEY) or a key file to writing it here.
 	SecretKey     string `yaml:"secret_key"`
 	SecretKeyFile string `yaml:"secret_key_file"` // default <data_dir>/secret.key when it exists
-	// LedgerKeyFile holds the key that signs the audit ledger's
-	// checkpoints; keep it off the database host's reach. Default
-	// <data_dir>/ledger.key (serve, worker and demo create it).
+	// LedgerKey signs the audit ledger's checkpoints (a sumdb note signer
+	// key, from docket audit keygen). Every process must use the same one:
+	// prefer the environment (DOCKET_LEDGER_KEY) or the key file.
+	LedgerKey string `yaml:"ledger_key"`
+	// LedgerKeyFile holds that key when ledger_key is unset; keep it off
+	// the database host's reach. Default <data_dir>/ledger.key (serve,
+	// worker and demo create it).
 	LedgerKeyFile string `yaml:"ledger_key_file"`
 	// LedgerVerifierKey is the public key checkpoints and bundles are
 	// checked against; default the key file's. Set it where only
@@ -176,7 +180,7 @@ type setting struct {
 
 // secret reports whether the setting holds a secret. Secrets have no flag:
 // a flag shows in the process list.
-func (s setting) secret() bool { return s.key == "secret_key" }
+func (s setting) secret() bool { return s.key == "secret_key" || s.key == "ledger_key" }
 
 func (s setting) env() string {
 	return "DOCKET_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(s.key))
@@ -224,6 +228,7 @@ var settings = []setting{
 	{"claims_portal_addr", "address of the demo claim scrubber", str(func(c *Config) *string { return &c.ClaimsPortalAddr })},
 	{"secret_key", "credential vault key (64 hex digits or base64)", str(func(c *Config) *string { return &c.SecretKey })},
 	{"secret_key_file", "file holding the credential vault key (default <data_dir>/secret.key)", str(func(c *Config) *string { return &c.SecretKeyFile })},
+	{"ledger_key", "key that signs ledger checkpoints (docket audit keygen)", str(func(c *Config) *string { return &c.LedgerKey })},
 	{"ledger_key_file", "file holding the key that signs ledger checkpoints (default <data_dir>/ledger.key)", str(func(c *Config) *string { return &c.LedgerKeyFile })},
 	{"ledger_verifier_key", "public key ledger checkpoints and bundles are checked against (default: the key file's)", str(func(c *Config) *string { return &c.LedgerVerifierKey })},
 	{"rules_file", "routing rules, queues and SLA policies (YAML)", str(func(c *Config) *string { return &c.RulesFile })},

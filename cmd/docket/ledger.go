@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -29,6 +31,13 @@ func (a *app) ledgerKeyPath() string {
 // when create is set and it is missing. The key never goes into the
 // database: a database writer must not be able to sign.
 func (a *app) ledgerSigner(create bool) (ledgerKey, error) {
+	if a.cfg.LedgerKey != "" {
+		k, err := parseLedgerKey(a.cfg.LedgerKey)
+		if err != nil {
+			return ledgerKey{}, &ConfigError{Msg: "ledger_key: " + err.Error()}
+		}
+		return k, nil
+	}
 	path := a.ledgerKeyPath()
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) && create {
@@ -49,6 +58,31 @@ func (a *app) ledgerSigner(create bool) (ledgerKey, error) {
 	verifier, err := note.NewVerifier(vkey)
 	if err != nil || verifier.KeyHash() != signer.KeyHash() {
 		return ledgerKey{}, fmt.Errorf("ledger key file %s: second line is not the first line's verifier key", path)
+	}
+	return ledgerKey{signer, verifier, vkey}, nil
+}
+
+// parseLedgerKey reads a note signer key and derives its verifier key:
+// "PRIVATE+KEY+<name>+<hash>+<base64 of 0x01 and the ed25519 seed>".
+func parseLedgerKey(skey string) (ledgerKey, error) {
+	skey = strings.TrimSpace(skey)
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return ledgerKey{}, errors.New("not a signer key from docket audit keygen")
+	}
+	parts := strings.SplitN(skey, "+", 5) // base64 may hold "+" itself
+	raw, err := base64.StdEncoding.DecodeString(parts[len(parts)-1])
+	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
+		return ledgerKey{}, errors.New("not an ed25519 signer key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	vkey, err := note.NewEd25519VerifierKey(signer.Name(), pub)
+	if err != nil {
+		return ledgerKey{}, err
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil || verifier.KeyHash() != signer.KeyHash() {
+		return ledgerKey{}, errors.New("the key does not check its own signatures")
 	}
 	return ledgerKey{signer, verifier, vkey}, nil
 }
@@ -101,7 +135,7 @@ func (a *app) ledgerVerifierKey() (string, error) {
 		}
 		return a.cfg.LedgerVerifierKey, nil
 	}
-	if _, err := os.Stat(a.ledgerKeyPath()); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(a.ledgerKeyPath()); a.cfg.LedgerKey == "" && errors.Is(err, os.ErrNotExist) {
 		return "", nil
 	}
 	k, err := a.ledgerSigner(false)
