@@ -139,7 +139,7 @@ func (a *app) writeBacker(st orchestrator.Store, client *asynq.Client) (orchestr
 // http://127.0.0.1 thus still logs in.
 func (a *app) mountInbox(st *sqlstore.Store, deps inboxDeps, mux *http.ServeMux) error {
 	web, err := inbox.New(inbox.Config{
-		Store: st, Users: st, Schedules: st, Tasks: deps.Tasks, Evidence: deps.Evidence, Runs: deps.Runs,
+		Store: st, Users: st, Throttle: st, Schedules: st, Tasks: deps.Tasks, Evidence: deps.Evidence, Runs: deps.Runs,
 		Bots: a.cfg.bots(), Logger: a.log.Named("web"), SecureCookies: !loopbackAddr(a.cfg.HTTPAddr),
 	})
 	if err != nil {

@@ -64,7 +64,8 @@ func newDummyHash(cost int) string {
 // disabled account: which one it was is not the caller's business.
 var errBadLogin = errors.New("wrong user name or password")
 
-// authenticate checks a name and password.
+// authenticate checks a name and password. A wrong password or a disabled
+// account still returns the user's ID and name (for the audit log).
 func (s *Server) authenticate(ctx context.Context, name, password string) (orchestrator.User, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if !orchestrator.ValidUserName(name) || len(password) > PasswordMax {
@@ -80,7 +81,7 @@ func (s *Server) authenticate(ctx context.Context, name, password string) (orche
 		return orchestrator.User{}, err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
-		return orchestrator.User{}, errBadLogin
+		return orchestrator.User{ID: u.ID, Name: u.Name}, errBadLogin
 	}
 	return u, nil
 }

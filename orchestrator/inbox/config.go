@@ -30,6 +30,14 @@ type Config struct {
 	Store orchestrator.Store
 	// Users keeps users, sessions and API tokens. Required.
 	Users orchestrator.UserStore
+	// Throttle keeps the login throttle's counters, shared by every serve
+	// process (the SQL store implements it). Required.
+	Throttle orchestrator.LoginThrottle
+	// TrustedProxies are the TLS-terminating proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed (for the source
+	// address the throttle and the audit log use, Secure cookies and
+	// HSTS). Default none: the peer is the client.
+	TrustedProxies TrustedProxies
 	// Tasks is the human-task service: claims, assignments, comments and
 	// resolutions go through it (it audits them). Required.
 	Tasks *orchestrator.TaskService
@@ -86,6 +94,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Users == nil {
 		errs = append(errs, errors.New("inbox: Config.Users is required"))
+	}
+	if c.Throttle == nil {
+		errs = append(errs, errors.New("inbox: Config.Throttle is required"))
 	}
 	if c.Tasks == nil {
 		errs = append(errs, errors.New("inbox: Config.Tasks is required"))

@@ -9,9 +9,12 @@ import (
 // the server keeps the session.
 const sessionCookie = "docket_session"
 
-// secure reports whether cookies get the Secure flag: over TLS always, and
-// on plain HTTP when configured (a TLS-terminating proxy in front).
-func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.cfg.SecureCookies }
+// secure reports whether cookies get the Secure flag: over TLS always,
+// behind a trusted proxy that says the client used TLS, and on plain HTTP
+// when configured.
+func (s *Server) secure(r *http.Request) bool {
+	return s.cfg.SecureCookies || s.cfg.TrustedProxies.HTTPS(r)
+}
 
 // setCookie sets an HTTP-only, SameSite=Lax cookie for the whole site.
 // Lax (not Strict) so a link from e-mail to a task opens logged in; unsafe

@@ -245,7 +245,7 @@ func newEnvFrom(t *testing.T, setup envSetup) *env {
 		t.Fatal(err)
 	}
 	cfg := Config{Store: st, Users: st, Schedules: st, Tasks: e.svc, Evidence: ev, Runs: e.runs,
-		Bots: map[string]orchestrator.Bot{e.bot.Name: e.bot}, Logger: e.logger, PageSize: 4, PasswordCost: bcrypt.MinCost}
+		Throttle: st, Bots: map[string]orchestrator.Bot{e.bot.Name: e.bot}, Logger: e.logger, PageSize: 4, PasswordCost: bcrypt.MinCost}
 	if setup.config != nil {
 		setup.config(&cfg)
 	}

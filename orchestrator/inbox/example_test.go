@@ -29,7 +29,7 @@ func ExampleServer_Routes() {
 	defer st.Close()
 	queues, _ := orchestrator.NewQueues(nil, orchestrator.DefaultQueues()...)
 	tasks, _ := orchestrator.NewTaskService(orchestrator.TaskServiceConfig{Store: st, Queues: queues})
-	srv, err := inbox.New(inbox.Config{Store: st, Users: st, Schedules: st, Tasks: tasks})
+	srv, err := inbox.New(inbox.Config{Store: st, Users: st, Throttle: st, Schedules: st, Tasks: tasks})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -333,30 +333,3 @@ func TestSchedulesPauseResumeRunNow(t *testing.T) {
 		t.Errorf("bots page lacks the last error with its evidence link")
 	}
 }
-
-// After five wrong passwords a name is refused for a while, even with the
-// right password; other names are not affected; the window ends.
-func TestLoginThrottle(t *testing.T) {
-	t.Parallel()
-	clock := &fakeClock{t: time.Now()}
-	e := newEnvWith(t, func(c *Config) { c.Now = clock.Now })
-	try := func(name, pw string) int {
-		resp, _ := do(t, e.client(), form(t, "POST", e.http.URL+"/login", url.Values{"name": {name}, "password": {pw}}))
-		return resp.StatusCode
-	}
-	for i := 0; i < loginFailMax; i++ {
-		if got := try("staff", "wrong-"+strconv.Itoa(i)); got != http.StatusUnauthorized {
-			t.Fatalf("failure %d: %d", i, got)
-		}
-	}
-	if got := try("STAFF", testPasswords["staff"]); got != http.StatusTooManyRequests {
-		t.Fatalf("right password after %d failures: %d, want 429", loginFailMax, got)
-	}
-	if got := try("staff2", testPasswords["staff2"]); got != http.StatusSeeOther {
-		t.Fatalf("another user: %d", got)
-	}
-	clock.Add(loginFailWindow)
-	if got := try("staff", testPasswords["staff"]); got != http.StatusSeeOther {
-		t.Fatalf("after the window: %d", got)
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/docket-rpa/docket/orchestrator"
 )
@@ -16,7 +17,9 @@ type Server struct {
 	routes    []Route
 	dummyHash string
 	cop       *http.CrossOriginProtection
-	throttle  *loginThrottle
+	// pruned is when stale login throttle rows were last deleted (Unix
+	// nanoseconds).
+	pruned atomic.Int64
 }
 
 // New validates cfg, applies defaults and parses the templates.
@@ -29,7 +32,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: pages, dummyHash: newDummyHash(cfg.PasswordCost), cop: http.NewCrossOriginProtection(), throttle: newLoginThrottle()}
+	s := &Server{cfg: cfg, pages: pages, dummyHash: newDummyHash(cfg.PasswordCost), cop: http.NewCrossOriginProtection()}
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(deniedHeader, "cross-origin")
 		s.deny(w, r, http.StatusForbidden, "cross-origin request refused")

@@ -58,7 +58,9 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: migrations %s: %w", s.d.migrations, err)
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	// Out of order allowed: migration numbers are handed out ahead, so a
+	// store may have 00008 before 00007 lands; each stands alone.
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
 	gd := goose.DialectSQLite3
 	if s.d.name == "postgres" {
 		gd = goose.DialectPostgres

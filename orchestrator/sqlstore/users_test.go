@@ -18,6 +18,8 @@ func runUserConformance(t *testing.T, open func(t *testing.T) *Store) {
 		{"Sessions", testSessions},
 		{"APITokens", testAPITokens},
 		{"BotPauses", testBotPauses},
+		{"LoginThrottle", testLoginThrottle},
+		{"LoginThrottleConcurrent", testLoginThrottleConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
