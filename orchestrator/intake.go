@@ -64,7 +64,7 @@ func (in *Intake) Observe(ctx context.Context, run Run, obs Observation) (Upsert
 	}
 	res, err := in.store.UpsertItem(ctx, u)
 	if err != nil {
-		return UpsertResult{}, fmt.Errorf("orchestrator: intake: upsert %s/%s: %w", obs.Portal, obs.ExternalID, err)
+		return UpsertResult{}, fmt.Errorf("orchestrator: intake: upsert: %w", err)
 	}
 	if in.router == nil {
 		return res, nil

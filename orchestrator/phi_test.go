@@ -1,6 +1,10 @@
 package orchestrator
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 // TestRedactURL: addresses in fetch errors keep the portal and the kind of
 // page, not the account number or claim id in the path or the query.
@@ -15,6 +19,23 @@ func TestRedactURL(t *testing.T) {
 	} {
 		if got := RedactURL(in); got != want {
 			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestObservationErrorsNameNoExternalID: errors travel to run records that
+// viewers read and to worker logs, so they name the portal, never the
+// account number an observation carries.
+func TestObservationErrorsNameNoExternalID(t *testing.T) {
+	const acct = "1004261520"
+	for _, obs := range []Observation{
+		{Portal: "coding-worklist", ExternalID: acct, Queue: "coding"},
+		{Portal: "coding-worklist", ExternalID: acct, Kind: KindCodingHold},
+		{Portal: "coding-worklist", ExternalID: acct, Kind: KindCodingHold, Queue: "coding", Data: func() {}},
+	} {
+		_, err := NewItemUpsert("run", time.Now(), obs)
+		if err == nil || strings.Contains(err.Error(), acct) || !strings.Contains(err.Error(), "coding-worklist") {
+			t.Errorf("NewItemUpsert = %v; want an error naming the portal, not the account", err)
 		}
 	}
 }

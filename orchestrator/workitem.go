@@ -140,15 +140,15 @@ func NewItemUpsert(runID string, at time.Time, obs Observation) (ItemUpsert, err
 	case obs.ExternalID == "":
 		return ItemUpsert{}, fmt.Errorf("%w: observation from %s has no external id", ErrInvalid, obs.Portal)
 	case obs.Kind == "":
-		return ItemUpsert{}, fmt.Errorf("%w: observation %s/%s has no kind", ErrInvalid, obs.Portal, obs.ExternalID)
+		return ItemUpsert{}, fmt.Errorf("%w: an observation from %s has no kind", ErrInvalid, obs.Portal)
 	case obs.Queue == "":
-		return ItemUpsert{}, fmt.Errorf("%w: observation %s/%s has no queue", ErrInvalid, obs.Portal, obs.ExternalID)
+		return ItemUpsert{}, fmt.Errorf("%w: an observation from %s has no queue", ErrInvalid, obs.Portal)
 	}
 	// encoding/json writes struct fields in declaration order and map keys
 	// sorted, so equal records always marshal to equal bytes.
 	data, err := marshalObservation(obs)
 	if err != nil {
-		return ItemUpsert{}, fmt.Errorf("%w: observation %s/%s: %v", ErrInvalid, obs.Portal, obs.ExternalID, err)
+		return ItemUpsert{}, fmt.Errorf("%w: an observation from %s: %v", ErrInvalid, obs.Portal, err)
 	}
 	sum := sha256.Sum256(data)
 	return ItemUpsert{

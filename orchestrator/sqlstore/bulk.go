@@ -38,7 +38,7 @@ func (s *Store) BulkUpsertItems(ctx context.Context, us []orchestrator.ItemUpser
 		}
 		k := itemKey{us[i].Portal, us[i].ExternalID}
 		if seen[k] {
-			return nil, fmt.Errorf("sqlstore: bulk upsert: %w: %s/%s appears twice", orchestrator.ErrInvalid, k.portal, k.externalID)
+			return nil, fmt.Errorf("sqlstore: bulk upsert item %d: %w: an item from %s appears twice", i, orchestrator.ErrInvalid, k.portal)
 		}
 		seen[k] = true
 		us[i].At = s.orNow(us[i].At)

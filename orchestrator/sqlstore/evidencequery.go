@@ -29,7 +29,7 @@ func (s *Store) EvidenceFor(ctx context.Context, externalID string, runIDs []str
 	}
 	recs, err := s.evidenceWhere(ctx, `WHERE `+strings.Join(conds, " OR ")+` ORDER BY id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: evidence for item %s: %w", externalID, err)
+		return nil, fmt.Errorf("sqlstore: evidence for an item: %w", err)
 	}
 	return recs, nil
 }

@@ -36,7 +36,7 @@ func (s *Store) UpsertItem(ctx context.Context, u orchestrator.ItemUpsert) (orch
 		return err
 	})
 	if err != nil {
-		return orchestrator.UpsertResult{}, fmt.Errorf("sqlstore: upsert item %s/%s: %w", u.Portal, u.ExternalID, translate(err))
+		return orchestrator.UpsertResult{}, fmt.Errorf("sqlstore: upsert an item from %s: %w", u.Portal, translate(err))
 	}
 	return res, nil
 }
@@ -46,9 +46,9 @@ func validateUpsert(u orchestrator.ItemUpsert) error {
 	case u.Portal == "" || u.ExternalID == "":
 		return fmt.Errorf("%w: item needs a portal and an external id", orchestrator.ErrInvalid)
 	case u.Kind == "" || u.Queue == "":
-		return fmt.Errorf("%w: item %s/%s needs a kind and a queue", orchestrator.ErrInvalid, u.Portal, u.ExternalID)
+		return fmt.Errorf("%w: an item from %s needs a kind and a queue", orchestrator.ErrInvalid, u.Portal)
 	case u.DataHash == "" || !json.Valid(u.Data):
-		return fmt.Errorf("%w: item %s/%s needs JSON data and its hash", orchestrator.ErrInvalid, u.Portal, u.ExternalID)
+		return fmt.Errorf("%w: an item from %s needs JSON data and its hash", orchestrator.ErrInvalid, u.Portal)
 	}
 	return nil
 }
@@ -157,7 +157,7 @@ func (s *Store) ItemByRef(ctx context.Context, portal, externalID string) (orche
 	it, err := scanItem(s.db.QueryRowContext(ctx, s.d.q(`SELECT `+itemColumns+` FROM work_items
 		WHERE portal = ? AND external_id = ?`), portal, externalID))
 	if err != nil {
-		return orchestrator.WorkItem{}, fmt.Errorf("sqlstore: item %s/%s: %w", portal, externalID, translate(err))
+		return orchestrator.WorkItem{}, fmt.Errorf("sqlstore: an item of %s by its portal id: %w", portal, translate(err))
 	}
 	return it, nil
 }
