@@ -29,7 +29,7 @@ const CheckpointLatestKey = checkpointLatest
 // it the latest.
 func (s *Store) PutCheckpoint(ctx context.Context, n int64, msg []byte) error {
 	for _, key := range []string{CheckpointKey(n), checkpointLatest} {
-		if err := s.bucket.WriteAll(ctx, key, msg, &blob.WriterOptions{ContentType: "text/plain; charset=utf-8"}); err != nil {
+		if err := s.bucket.WriteAll(ctx, key, msg, &blob.WriterOptions{ContentType: "text/plain; charset=utf-8", BeforeWrite: privateFile}); err != nil {
 			return fmt.Errorf("evidence: write checkpoint %s to %s: %w", key, s.addr, err)
 		}
 	}
