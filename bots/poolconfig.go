@@ -87,10 +87,10 @@ const (
 func (c PoolConfig) withDefaults() (PoolConfig, error) {
 	var errs []error
 	if c.Contexts < 0 {
-		errs = append(errs, fmt.Errorf("Contexts %d < 0", c.Contexts))
+		errs = append(errs, fmt.Errorf("negative Contexts %d", c.Contexts))
 	}
 	if c.RecycleAfter < 0 {
-		errs = append(errs, fmt.Errorf("RecycleAfter %d < 0", c.RecycleAfter))
+		errs = append(errs, fmt.Errorf("negative RecycleAfter %d", c.RecycleAfter))
 	}
 	if c.StepTimeout < 0 || c.LaunchTimeout < 0 || c.StopGrace < 0 {
 		errs = append(errs, errors.New("negative timeout"))

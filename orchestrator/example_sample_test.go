@@ -15,7 +15,8 @@ func ExampleSampled() {
 			n++
 		}
 	}
-	again := orchestrator.Sampled("2026-Q4", "coding-worklist/A000042", 0.05) == orchestrator.Sampled("2026-Q4", "coding-worklist/A000042", 0.05)
+	first := orchestrator.Sampled("2026-Q4", "coding-worklist/A000042", 0.05)
+	again := orchestrator.Sampled("2026-Q4", "coding-worklist/A000042", 0.05) == first
 	fmt.Println(n > 30 && n < 70, again)
 	// Output: true true
 }

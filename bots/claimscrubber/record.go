@@ -11,12 +11,6 @@ import (
 	"github.com/docket-rpa/docket/selectors"
 )
 
-// Sources of an edit's values.
-const (
-	fromScreen = "screen"
-	fromExport = "export"
-)
-
 // Problems the bot adds besides the parsers' rules. None repeats a value.
 const (
 	problemDisagree      = "screen and CSV export disagree"

@@ -138,8 +138,8 @@ func (g gen) lengthOfStay(class string) int {
 // reason implies and the deficiencies missing documents imply.
 func (g gen) reasons(a *account, inWindow bool) {
 	var pool []reasonKind
-	switch {
-	case a.CodingStatus == StatusCoded:
+	switch a.CodingStatus {
+	case StatusCoded:
 		pool = codedReasons[:]
 	default:
 		pool = uncodedReasons[:]

@@ -86,12 +86,6 @@ func (f *fakeWriteBack) EnqueueWriteBack(ctx context.Context, req orchestrator.W
 	return err
 }
 
-func (f *fakeWriteBack) requests() []orchestrator.WriteBackRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]orchestrator.WriteBackRequest(nil), f.reqs...)
-}
-
 // fakeRuns stands in for the task queue's enqueuer.
 type fakeRuns struct {
 	store orchestrator.Store

@@ -53,10 +53,10 @@ var (
 // ref returns the schema of t, adding named structs to the set and
 // referring to them.
 func (set schemaSet) ref(t reflect.Type) map[string]any {
-	switch {
-	case t == timeType:
+	switch t {
+	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
-	case t == rawType:
+	case rawType:
 		return map[string]any{"description": "any JSON value"}
 	}
 	switch t.Kind() {

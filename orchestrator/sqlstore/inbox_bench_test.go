@@ -26,9 +26,6 @@ const (
 	benchUsers     = 20
 )
 
-var benchQueues = []string{orchestrator.QueueCoding, orchestrator.QueueCDI, orchestrator.QueueBilling,
-	orchestrator.QueueRevenueIntegrity, orchestrator.QueueAutomation}
-
 // benchStores caches one loaded store per backend for the process: a
 // benchmark run is one process, and loading takes tens of seconds.
 type benchStores struct {

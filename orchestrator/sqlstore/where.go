@@ -39,10 +39,3 @@ func (w *where) sql() string {
 func prefixRange(prefix string) (lo, hi string) {
 	return prefix, prefix + string(utf8.MaxRune)
 }
-
-// likeContains is a LIKE pattern matching values that contain s, with the
-// LIKE wildcards in s escaped by backslash (use with ESCAPE '\').
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
