@@ -250,6 +250,13 @@ func TestTamperMatrix(t *testing.T) {
 						t.Fatalf("%s %s not detected: exit %d\n%s%s", attack, tg.name, code, out, errOut)
 					}
 					t.Logf("%s", strings.TrimSpace(errOut))
+					// Nor does the next checkpoint sign over a cut or re-hashed ledger.
+					if attack == "truncate" || attack == "recompute" {
+						code, out, errOut := runMain(t, ctx, m.env, "audit", "checkpoint")
+						if code != 1 || !strings.Contains(errOut, "not signed") {
+							t.Fatalf("checkpoint after %s: exit %d\n%s%s", attack, code, out, errOut)
+						}
+					}
 				})
 			}
 		}

@@ -78,6 +78,19 @@ func (s *Store) appendLeaves(ctx context.Context, tx *sql.Tx, leaves []leaf) err
 	if err := s.storeHashes(ctx, tx, size, data); err != nil {
 		return err
 	}
+	if s.d.name == "postgres" {
+		// Three array parameters however many leaves: PostgreSQL plans a
+		// long VALUES list slowly.
+		ns, kinds, refs := make([]int64, len(leaves)), make([]string, len(leaves)), make([]int64, len(leaves))
+		for j, l := range leaves {
+			ns[j], kinds[j], refs[j] = size+int64(j), l.Kind, l.Ref
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_leaves (n, kind, ref)
+			SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[])`), ns, kinds, refs); err != nil {
+			return fmt.Errorf("ledger leaves: %w", err)
+		}
+		return nil
+	}
 	for start := 0; start < len(leaves); start += ledgerChunk {
 		end := min(start+ledgerChunk, len(leaves))
 		args := make([]any, 0, 3*(end-start))
@@ -120,7 +133,17 @@ func (s *Store) storeHashes(ctx context.Context, tx *sql.Tx, size int64, data []
 			hashes = append(hashes, h)
 		}
 	}
-	for start := 0; start < len(idx); start += ledgerChunk {
+	if s.d.name == "postgres" {
+		raw := make([][]byte, len(hashes))
+		for j := range hashes {
+			raw[j] = hashes[j][:]
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_hashes (idx, hash)
+			SELECT * FROM unnest(?::bigint[], ?::bytea[])`), idx, raw); err != nil {
+			return fmt.Errorf("ledger hashes: %w", err)
+		}
+	}
+	for start := 0; s.d.name != "postgres" && start < len(idx); start += ledgerChunk {
 		end := min(start+ledgerChunk, len(idx))
 		args := make([]any, 0, 2*(end-start))
 		for j := start; j < end; j++ {
