@@ -12,7 +12,8 @@ import (
 // ESC, …), invisible formatting characters (U+202E and the other
 // bidirectional controls, zero-width characters) and the line and
 // paragraph separators become \r, \n, \t or \u{XXXX}; bytes that are not
-// UTF-8 become \x{XX}; a backslash becomes \\. Everything else is kept.
+// UTF-8 become \x{XX}. Everything else is kept, backslashes too, so a
+// message that already quotes a value (%q) reads as before.
 func EscapeText(s string) string {
 	if !needsEscape(s) {
 		return s
@@ -23,8 +24,6 @@ func EscapeText(s string) string {
 		switch {
 		case c == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x{%02X}`, s[i])
-		case c == '\\':
-			b.WriteString(`\\`)
 		case c == '\n':
 			b.WriteString(`\n`)
 		case c == '\r':
@@ -57,7 +56,7 @@ func Excerpt(s string, max int) string {
 func needsEscape(s string) bool {
 	for i := 0; i < len(s); {
 		c, size := utf8.DecodeRuneInString(s[i:])
-		if (c == utf8.RuneError && size == 1) || c == '\\' || unsafeRune(c) {
+		if (c == utf8.RuneError && size == 1) || unsafeRune(c) {
 			return true
 		}
 		i += size

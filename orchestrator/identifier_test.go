@@ -37,7 +37,7 @@ func TestEscapeText(t *testing.T) {
 		"line1\r\nline2\tx":               `line1\r\nline2\tx`,
 		"abc\u202edef\u2066x\u200by":      `abc\u{202E}def\u{2066}x\u{200B}y`,
 		"\x1b[31mred\x1b[0m":              `\u{001B}[31mred\u{001B}[0m`,
-		"a\\nb":                           `a\\nb`,
+		`a\nb "q\r"`:                      `a\nb "q\r"`,
 		"bad\xffutf8":                     `bad\x{FF}utf8`,
 		"para\u2029graph\u2028line\u0085": `para\u{2029}graph\u{2028}line\u{0085}`,
 	} {

@@ -107,10 +107,10 @@ func waitRun(ctx context.Context, st orchestrator.Store, id string, progress fun
 // runSummary is one line about an ended run.
 func runSummary(r orchestrator.Run) string {
 	s := fmt.Sprintf("%-14s %-9s accounts %d  pages %d  screenshots %d  created %d  updated %d  unchanged %d  attempts %d  took %s",
-		r.Bot, r.Status, r.Records, r.Pages, r.Screenshots, r.Created, r.Updated, r.Unchanged, r.Attempts,
+		orchestrator.EscapeText(r.Bot), r.Status, r.Records, r.Pages, r.Screenshots, r.Created, r.Updated, r.Unchanged, r.Attempts,
 		r.Duration().Round(100*time.Millisecond))
 	if r.Error != "" {
-		s += "  error: " + r.Error
+		s += "  error: " + orchestrator.EscapeText(r.Error) // the portal's words may hold CR, LF, ESC
 	}
 	return s
 }

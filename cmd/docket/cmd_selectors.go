@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
 )
 
@@ -218,7 +219,7 @@ func printCheck(w io.Writer, f *selectors.File, results []selectorCheck) bool {
 	// bot would refuse the file.
 	for _, r := range results {
 		if err := bots.CheckHTMLReadable(f, r.Element); err != nil {
-			fmt.Fprintf(w, "  note: cannot be read off a fetched page: %v\n", err)
+			fmt.Fprintf(w, "  note: cannot be read off a fetched page: %s\n", orchestrator.EscapeText(err.Error()))
 		}
 	}
 	return layout

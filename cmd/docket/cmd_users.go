@@ -105,7 +105,7 @@ func newUsersListCmd(cfg *Config, stdout io.Writer) *cobra.Command {
 				if u.Disabled {
 					state = "disabled"
 				}
-				fmt.Fprintf(stdout, "%-24s %-10s %s\n", u.Name, u.Role, state)
+				fmt.Fprintf(stdout, "%-24s %-10s %s\n", orchestrator.EscapeText(u.Name), u.Role, state)
 			}
 			return nil
 		},

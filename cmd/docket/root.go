@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -33,7 +34,8 @@ func Main(ctx context.Context, args, environ []string, stdin io.Reader, stdout, 
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "docket: "+strings.ReplaceAll(err.Error(), "\n", " "))
+	// An error may quote portal data or a file name: one line, escaped.
+	fmt.Fprintln(stderr, "docket: "+orchestrator.EscapeText(strings.ReplaceAll(err.Error(), "\n", " ")))
 	var ce *ConfigError
 	var ue usageError
 	if errors.As(err, &ce) || errors.As(err, &ue) {
