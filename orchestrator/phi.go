@@ -1,7 +1,6 @@
 package orchestrator
 
 import (
-	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
@@ -61,30 +60,8 @@ func PHIFieldNames() []string {
 	return out
 }
 
-// Masked is what a masked PHI value becomes.
+// Masked is what a masked identifier becomes.
 const Masked = "•••"
-
-// MaskPHI returns data with the value of each of kind's PHI fields
-// replaced by Masked; data of a kind the table does not know, or that is
-// not a JSON object, becomes {} entirely.
-func MaskPHI(kind ItemKind, data json.RawMessage) json.RawMessage {
-	fields, ok := PHIFields(kind)
-	var m map[string]json.RawMessage
-	if !ok || json.Unmarshal(data, &m) != nil || m == nil {
-		return json.RawMessage(`{}`)
-	}
-	masked, _ := json.Marshal(Masked)
-	for _, f := range fields {
-		if _, ok := m[f]; ok {
-			m[f] = masked
-		}
-	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		return json.RawMessage(`{}`)
-	}
-	return out
-}
 
 // RedactURL names a portal address without what may identify a patient:
 // the query, the fragment and every path segment after the first go

@@ -53,7 +53,7 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 	}
 	r.mu.Unlock()
 	r.metrics.RecordsRead.WithLabelValues(r.run.Bot).Inc()
-	r.metrics.ItemChanges.WithLabelValues(r.run.Bot, string(res.Outcome)).Inc()
+	r.metrics.ItemChanges.WithLabelValues(r.run.Bot, monitoring.CodeLabel(string(res.Outcome), "created", "updated", "unchanged")).Inc()
 	if err != nil { // stored, not routed: the retry routes it again
 		return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
 	}
