@@ -121,7 +121,8 @@ type UserStore interface {
 	UserByName(ctx context.Context, name string) (User, error)
 	// Users lists every user by name.
 	Users(ctx context.Context) ([]User, error)
-	// UpdateUser stores u's Role, PasswordHash and Disabled.
+	// UpdateUser stores u's Role, PasswordHash and Disabled. A changed
+	// PasswordHash revokes all the user's API tokens and sessions with it.
 	UpdateUser(ctx context.Context, u User) (User, error)
 
 	CreateSession(ctx context.Context, s Session) error
@@ -134,6 +135,8 @@ type UserStore interface {
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 
+	// CreateAPIToken stores t; ExpiresAt zero means it never expires
+	// (the web gives every new token an expiry).
 	CreateAPIToken(ctx context.Context, t APIToken) (APIToken, error)
 	// APITokenUser returns the live (unrevoked, unexpired) token with the
 	// hash and its user, and records its use at now.

@@ -116,8 +116,8 @@ func (s *Server) principalFrom(r *http.Request) (*principal, error) {
 		if !ok || !strings.HasPrefix(secret, apiTokenPrefix) {
 			return nil, nil
 		}
-		_, u, err := s.cfg.Users.APITokenUser(r.Context(), hashSecret(secret), now)
-		if errors.Is(err, orchestrator.ErrNotFound) || (err == nil && u.Disabled) {
+		tok, u, err := s.cfg.Users.APITokenUser(r.Context(), hashSecret(secret), now)
+		if errors.Is(err, orchestrator.ErrNotFound) || (err == nil && (u.Disabled || s.tokenExpired(tok, now))) {
 			return nil, nil
 		}
 		if err != nil {

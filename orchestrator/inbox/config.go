@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
@@ -18,6 +19,12 @@ const (
 	CommentMaxDefault = 4000
 	// PageSizeDefault is how many tasks one inbox page lists.
 	PageSizeDefault = 50
+	// TokenTTLDefault is how long a new API token lives unless its owner
+	// picks less or more.
+	TokenTTLDefault = 90 * 24 * time.Hour
+	// TokenTTLMaxDefault is the longest an API token may live; a token
+	// created before tokens expired lives this long from its creation.
+	TokenTTLMaxDefault = 365 * 24 * time.Hour
 	// CountMaxDefault bounds the count of an inbox listing: past it the
 	// inbox says "more than 10000", and counting stays cheap however broad
 	// the filter.
@@ -61,6 +68,12 @@ type Config struct {
 	SecureCookies bool
 	// SessionTTL is how long a login lasts. Default SessionTTLDefault.
 	SessionTTL time.Duration
+	// TokenTTL is a new API token's lifetime when its owner does not pick
+	// one. Default TokenTTLDefault.
+	TokenTTL time.Duration
+	// TokenTTLMax is the longest lifetime an owner may pick. Default
+	// TokenTTLMaxDefault.
+	TokenTTLMax time.Duration
 	// CommentMax bounds comments and notes. Default CommentMaxDefault.
 	CommentMax int
 	// PageSize is the inbox page size. Default PageSizeDefault.
@@ -112,6 +125,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = SessionTTLDefault
+	}
+	if c.TokenTTLMax <= 0 {
+		c.TokenTTLMax = TokenTTLMaxDefault
+	}
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = min(TokenTTLDefault, c.TokenTTLMax)
+	}
+	if c.TokenTTL > c.TokenTTLMax {
+		errs = append(errs, fmt.Errorf("inbox: Config.TokenTTL %s is longer than TokenTTLMax %s", c.TokenTTL, c.TokenTTLMax))
 	}
 	if c.CommentMax <= 0 {
 		c.CommentMax = CommentMaxDefault

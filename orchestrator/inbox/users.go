@@ -85,8 +85,9 @@ func (s *Server) saveUserForm(r *http.Request, p *principal) error {
 		if u.ID == p.User.ID && (role != u.Role || f.Get("disabled") == "on") {
 			return fmt.Errorf("%w: you cannot change your own role or disable yourself", orchestrator.ErrInvalid)
 		}
-		if pw := f.Get("password"); pw != "" {
-			if u.PasswordHash, err = HashPassword(pw); err != nil {
+		newPassword := f.Get("password") != ""
+		if newPassword {
+			if u.PasswordHash, err = HashPassword(f.Get("password")); err != nil {
 				return err
 			}
 		}
@@ -100,6 +101,9 @@ func (s *Server) saveUserForm(r *http.Request, p *principal) error {
 		detail := "role " + string(role)
 		if u.Disabled {
 			detail += ", disabled"
+		}
+		if newPassword {
+			detail += ", password changed (sessions and API tokens revoked)"
 		}
 		s.audit(r, p.User.Name, "user.updated", "user:"+u.Name, detail)
 		return nil

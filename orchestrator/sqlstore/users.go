@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -80,15 +81,35 @@ func (s *Store) Users(ctx context.Context) ([]orchestrator.User, error) {
 	return users, nil
 }
 
-// UpdateUser stores u's role, password hash and disabled flag.
+// UpdateUser stores u's role, password hash and disabled flag. A new
+// password hash revokes every API token of the user and ends every
+// session, in the same transaction: whoever knew the old password may
+// have made them.
 func (s *Store) UpdateUser(ctx context.Context, u orchestrator.User) (orchestrator.User, error) {
 	if err := validateUser(u); err != nil {
 		return orchestrator.User{}, fmt.Errorf("sqlstore: update user: %w", err)
 	}
-	updated, err := scanUser(s.db.QueryRowContext(ctx, s.d.q(`UPDATE users
-		SET role = ?, password_hash = ?, disabled = ?, updated_at = ?
-		WHERE id = ? RETURNING `+userColumns),
-		string(u.Role), u.PasswordHash, u.Disabled, s.d.ts(s.now()), u.ID))
+	var updated orchestrator.User
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var oldHash string
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT password_hash FROM users WHERE id = ?`), u.ID).Scan(&oldHash); err != nil {
+			return err
+		}
+		now := s.d.ts(s.now())
+		var err error
+		updated, err = scanUser(tx.QueryRowContext(ctx, s.d.q(`UPDATE users
+			SET role = ?, password_hash = ?, disabled = ?, updated_at = ?
+			WHERE id = ? RETURNING `+userColumns),
+			string(u.Role), u.PasswordHash, u.Disabled, now, u.ID))
+		if err != nil || oldHash == u.PasswordHash {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`), now, u.ID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.d.q(`DELETE FROM user_sessions WHERE user_id = ?`), u.ID)
+		return err
+	})
 	if err != nil {
 		return orchestrator.User{}, fmt.Errorf("sqlstore: update user %d: %w", u.ID, translate(err))
 	}

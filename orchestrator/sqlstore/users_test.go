@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ func runUserConformance(t *testing.T, open func(t *testing.T) *Store) {
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"APITokens", testAPITokens},
+		{"PasswordChangeRevokes", testPasswordChangeRevokes},
 		{"BotPauses", testBotPauses},
 		{"LoginThrottle", testLoginThrottle},
 		{"LoginThrottleConcurrent", testLoginThrottleConcurrent},
@@ -190,5 +192,49 @@ func testBotPauses(t *testing.T, s *Store) {
 	}
 	if err := s.SetBotPaused(ctx, "coding-holds", false, "user:sam", t0); err != nil {
 		t.Fatalf("resume twice: %v", err)
+	}
+}
+
+// testPasswordChangeRevokes: a new password hash revokes the user's API
+// tokens and ends their sessions; a role change keeps them; other users
+// keep theirs.
+func testPasswordChangeRevokes(t *testing.T, s *Store) {
+	ctx := ctxT(t)
+	u := mustUser(t, s, "ana", orchestrator.RoleStaff)
+	other := mustUser(t, s, "bo", orchestrator.RoleStaff)
+	far := t0.Add(24 * time.Hour)
+	for i, id := range []int64{u.ID, other.ID} {
+		if _, err := s.CreateAPIToken(ctx, orchestrator.APIToken{UserID: id, Name: "ci", TokenHash: fmt.Sprint("tok", i), Prefix: "dkt_ab"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateSession(ctx, orchestrator.Session{TokenHash: fmt.Sprint("ses", i), UserID: id, CSRFToken: "c", ExpiresAt: far}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live := func(tok, ses string) (bool, bool) {
+		_, _, errT := s.APITokenUser(ctx, tok, t0)
+		_, _, errS := s.SessionUser(ctx, ses, t0)
+		return errT == nil, errS == nil
+	}
+	u.Role = orchestrator.RoleSupervisor
+	if _, err := s.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if tok, ses := live("tok0", "ses0"); !tok || !ses {
+		t.Fatalf("a role change revoked the token (%v) or the session (%v)", !tok, !ses)
+	}
+	u.PasswordHash = "$2a$10$zyxwvutsrqponmlkjihgfeJ0w0w0w0w0w0w0w0w0w0w0w0w0w0w0w"
+	if _, err := s.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if tok, ses := live("tok0", "ses0"); tok || ses {
+		t.Fatalf("after a password change: token live %v, session live %v", tok, ses)
+	}
+	if tok, ses := live("tok1", "ses1"); !tok || !ses {
+		t.Fatal("another user's token or session went too")
+	}
+	list, err := s.APITokens(ctx, u.ID)
+	if err != nil || len(list) != 1 || list[0].RevokedAt.IsZero() {
+		t.Fatalf("tokens after the change: %+v %v", list, err)
 	}
 }
