@@ -25,7 +25,7 @@ lint-deps: ## golangci-lint into bin/ when missing, another version, or built by
 	@v="$$($(GOLANGCI_LINT) version 2>/dev/null)"; \
 	case "$$v" in \
 	*"version $(GOLANGCI_LINT_VERSION) built with $$($(GO) env GOVERSION) "*) ;; \
-	*) echo "installing golangci-lint v$(GOLANGCI_LINT_VERSION) into bin/"; \
+	*) echo "installing golangci-lint v$(GOLANGCI_LINT_VERSION) into bin/"; rm -f $(GOLANGCI_LINT); \
 	   GOBIN=$(CURDIR)/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$(GOLANGCI_LINT_VERSION) ;; \
 	esac
 
