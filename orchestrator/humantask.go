@@ -67,6 +67,9 @@ type HumanTask struct {
 	// WriteBackRunID is the run a resolution enqueued to act on the portal;
 	// its result and evidence are the run's.
 	WriteBackRunID string
+	// ActionError says, in words for people, why the write-back failed for
+	// good ("" while it has not): the task shows it and offers a retry.
+	ActionError string
 	// Payer is the item's payer (ItemPayer of its data), kept in step with
 	// the item's data by the store so the inbox filters on it in SQL.
 	Payer string
@@ -140,6 +143,13 @@ type TaskUpdate struct {
 	// bookkeeping and stay in the audit log.
 	History string
 	At      time.Time
+	// Items are changes of the task's item written in the same
+	// transaction, in order (a resolution ending the item, its review).
+	Items []ItemUpdate
+	// Outbox are jobs the change asks for (a write-back), written in the
+	// same transaction; a message whose key is stored already is kept as
+	// it is.
+	Outbox []OutboxMessage
 }
 
 // TaskComment is a note on a task, kept forever.

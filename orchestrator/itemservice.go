@@ -50,7 +50,11 @@ func NewItemService(cfg ItemServiceConfig) (*ItemService, error) {
 // Start takes a New item for actor and leases it until now + Lease. A
 // deferred item cannot start before its DeferUntil.
 func (s *ItemService) Start(ctx context.Context, id, expect int64, actor string) (WorkItem, error) {
-	return s.change(ctx, id, expect, actor, ActionStarted, "", func(now time.Time, st *ItemState) error {
+	return s.change(ctx, id, expect, actor, ActionStarted, "", s.start(id, actor))
+}
+
+func (s *ItemService) start(id int64, actor string) func(now time.Time, st *ItemState) error {
+	return func(now time.Time, st *ItemState) error {
 		if err := move(id, st, ItemInProgress); err != nil {
 			return err
 		}
@@ -59,7 +63,7 @@ func (s *ItemService) Start(ctx context.Context, id, expect int64, actor string)
 		}
 		st.LeaseOwner, st.LeaseUntil = actor, now.Add(s.lease)
 		return nil
-	})
+	}
 }
 
 // Release puts an InProgress item back to New, optionally deferred.
@@ -75,9 +79,11 @@ func (s *ItemService) Release(ctx context.Context, id, expect int64, actor, reas
 
 // Succeed ends an item successfully.
 func (s *ItemService) Succeed(ctx context.Context, id, expect int64, actor, reason string) (WorkItem, error) {
-	return s.change(ctx, id, expect, actor, ActionSucceeded, reason, func(_ time.Time, st *ItemState) error {
-		return move(id, st, ItemSuccessful)
-	})
+	return s.change(ctx, id, expect, actor, ActionSucceeded, reason, moveTo(id, ItemSuccessful))
+}
+
+func moveTo(id int64, to ItemStatus) func(time.Time, *ItemState) error {
+	return func(_ time.Time, st *ItemState) error { return move(id, st, to) }
 }
 
 // Fail ends an item as a business or application failure; reason is
@@ -86,13 +92,17 @@ func (s *ItemService) Fail(ctx context.Context, id, expect int64, actor string, 
 	if kind != FailureBusiness && kind != FailureApplication {
 		return WorkItem{}, fmt.Errorf("orchestrator: fail item %d: %w: failure kind %q: want business or application", id, ErrInvalid, kind)
 	}
-	return s.change(ctx, id, expect, actor, ActionFailed, reason, func(_ time.Time, st *ItemState) error {
+	return s.change(ctx, id, expect, actor, ActionFailed, reason, failAs(id, kind))
+}
+
+func failAs(id int64, kind FailureKind) func(time.Time, *ItemState) error {
+	return func(_ time.Time, st *ItemState) error {
 		if err := move(id, st, ItemFailed); err != nil {
 			return err
 		}
 		st.Failure = kind
 		return nil
-	})
+	}
 }
 
 // Abandon gives an item up; reason is required.
@@ -116,7 +126,11 @@ func (s *ItemService) Retry(ctx context.Context, id, expect int64, actor, reason
 
 // SetReview moves the item's review status.
 func (s *ItemService) SetReview(ctx context.Context, id, expect int64, actor string, to ReviewStatus, reason string) (WorkItem, error) {
-	return s.change(ctx, id, expect, actor, ActionReviewed, reason, func(_ time.Time, st *ItemState) error {
+	return s.change(ctx, id, expect, actor, ActionReviewed, reason, review(id, to))
+}
+
+func review(id int64, to ReviewStatus) func(time.Time, *ItemState) error {
+	return func(_ time.Time, st *ItemState) error {
 		from := st.Review
 		if from == "" {
 			from = ReviewNone
@@ -126,7 +140,7 @@ func (s *ItemService) SetReview(ctx context.Context, id, expect int64, actor str
 		}
 		st.Review = to
 		return nil
-	})
+	}
 }
 
 // ItemEdit changes an item's scheduling fields; nil fields stay as they are.
@@ -249,10 +263,6 @@ func (s *ItemService) change(ctx context.Context, id, expect int64, actor, actio
 	if actor == "" {
 		return WorkItem{}, fmt.Errorf("orchestrator: %s item %d: %w: no actor", action, id, ErrInvalid)
 	}
-	needsReason := actor == ActorSystem || action == ActionFailed || action == ActionAbandoned || action == ActionExpired
-	if needsReason && reason == "" {
-		return WorkItem{}, fmt.Errorf("orchestrator: %s item %d: %w: a reason is required", action, id, ErrInvalid)
-	}
 	it, err := s.store.Item(ctx, id)
 	if err != nil {
 		return WorkItem{}, fmt.Errorf("orchestrator: %s item %d: %w", action, id, err)
@@ -261,21 +271,41 @@ func (s *ItemService) change(ctx context.Context, id, expect int64, actor, actio
 		return WorkItem{}, fmt.Errorf("orchestrator: %s item %d: %w: it changed since version %d (now %d, %s)",
 			action, id, ErrConflict, expect, it.Version, it.Status)
 	}
+	u, _, err := s.plan(it, actor, action, reason, fn)
+	if err != nil {
+		return WorkItem{}, err
+	}
+	out, err := s.store.UpdateItem(ctx, u)
+	if err != nil {
+		return WorkItem{}, fmt.Errorf("orchestrator: %s item %d: %w", action, id, err)
+	}
+	return out, nil
+}
+
+// plan computes the change fn makes to it without writing it: the update
+// for Store.UpdateItem (or a TaskUpdate's Items) and the item as it will
+// be once written, for a following change in the same transaction.
+func (s *ItemService) plan(it WorkItem, actor, action, reason string,
+	fn func(now time.Time, st *ItemState) error) (ItemUpdate, WorkItem, error) {
+	id := it.ID
+	if actor == "" {
+		return ItemUpdate{}, it, fmt.Errorf("orchestrator: %s item %d: %w: no actor", action, id, ErrInvalid)
+	}
+	needsReason := actor == ActorSystem || action == ActionFailed || action == ActionAbandoned || action == ActionExpired
+	if needsReason && reason == "" {
+		return ItemUpdate{}, it, fmt.Errorf("orchestrator: %s item %d: %w: a reason is required", action, id, ErrInvalid)
+	}
 	now := s.now().UTC()
 	st := it.State()
 	if err := fn(now, &st); err != nil {
-		return WorkItem{}, fmt.Errorf("orchestrator: %s item %d: %w", action, id, err)
+		return ItemUpdate{}, it, fmt.Errorf("orchestrator: %s item %d: %w", action, id, err)
 	}
 	if action == ActionFailed || action == ActionAbandoned || action == ActionExpired {
 		st.StatusReason = reason
 	} else if st.Status != it.Status {
 		st.StatusReason = reason
 	}
-	out, err := s.store.UpdateItem(ctx, ItemUpdate{
-		ItemID: id, Version: it.Version, State: st, Actor: actor, Action: action, Reason: reason, At: now,
-	})
-	if err != nil {
-		return WorkItem{}, fmt.Errorf("orchestrator: %s item %d: %w", action, id, err)
-	}
-	return out, nil
+	next := it.withState(st)
+	next.Version++
+	return ItemUpdate{ItemID: id, Version: it.Version, State: st, Actor: actor, Action: action, Reason: reason, At: now}, next, nil
 }

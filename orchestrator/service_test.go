@@ -2,6 +2,7 @@ package orchestrator_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -35,15 +36,13 @@ type fixture struct {
 	wb    *fakeWriteBack
 }
 
-type fakeWriteBack struct {
-	mu   sync.Mutex
-	reqs []orchestrator.WriteBackRequest
-}
+// fakeWriteBack acts on coding holds only, as the demo's write-back does.
+type fakeWriteBack struct{}
 
-func (f *fakeWriteBack) EnqueueWriteBack(_ context.Context, r orchestrator.WriteBackRequest) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.reqs = append(f.reqs, r)
+func (fakeWriteBack) CanWriteBack(it orchestrator.WorkItem) error {
+	if it.Kind != orchestrator.KindCodingHold {
+		return errors.New("no write-back acts on " + string(it.Kind) + " items")
+	}
 	return nil
 }
 
@@ -279,9 +278,14 @@ func TestResolveWritesBack(t *testing.T) {
 		t.Fatalf("unknown outcome: %v", err)
 	}
 	done := ok(f.tasks.Resolve(ctx, task.ID, 0, "fran", orchestrator.Resolution{Outcome: "units_corrected"}))(t)
-	if done.WriteBackRunID != orchestrator.WriteBackRunID(task.ID) || len(f.wb.reqs) != 1 ||
-		f.wb.reqs[0] != (orchestrator.WriteBackRequest{RunID: done.WriteBackRunID, TaskID: task.ID, ItemID: it.ID, Queue: "billing", Outcome: "units_corrected", Actor: "user:fran"}) {
-		t.Fatalf("write-back: %+v %+v", done, f.wb.reqs)
+	m := ok(f.store.OutboxMessage(ctx, orchestrator.JobWriteBack+":"+done.WriteBackRunID))(t)
+	var req orchestrator.WriteBackRequest
+	if err := json.Unmarshal(m.Payload, &req); err != nil {
+		t.Fatal(err)
+	}
+	if done.WriteBackRunID != orchestrator.WriteBackRunID(task.ID) || m.Kind != orchestrator.JobWriteBack ||
+		req != (orchestrator.WriteBackRequest{RunID: done.WriteBackRunID, TaskID: task.ID, ItemID: it.ID, Queue: "billing", Outcome: "units_corrected", Actor: "user:fran"}) {
+		t.Fatalf("write-back: %+v %+v", done, m)
 	}
 	_, _, err := f.store.CreateRun(ctx, orchestrator.Run{ID: done.WriteBackRunID, Bot: "writeback", Slot: "manual", Status: orchestrator.RunSucceeded, QueuedAt: start})
 	if err != nil {

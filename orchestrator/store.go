@@ -66,6 +66,8 @@ type Store interface {
 
 	// WorkStore: lifecycles, human tasks and audit exports.
 	WorkStore
+	// OutboxStore: jobs committed with the changes that ask for them.
+	OutboxStore
 
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error

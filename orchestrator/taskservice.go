@@ -15,9 +15,13 @@ type TaskServiceConfig struct {
 	// Items ends a task's work item when an outcome says so. Default: one
 	// built on Store with the same clock.
 	Items *ItemService
-	// WriteBack enqueues write-back runs; outcomes with WriteBack fail
-	// without it.
+	// WriteBack says which items a write-back can act on; outcomes with
+	// WriteBack are refused (and not offered) without it.
 	WriteBack WriteBacker
+	// OnOutbox, if set, is called after a change committed an outbox
+	// message (to wake the dispatcher). Default: nothing; the dispatcher
+	// finds the message on its next poll.
+	OnOutbox func()
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -34,6 +38,7 @@ type TaskService struct {
 	queues    *Queues
 	items     *ItemService
 	writeBack WriteBacker
+	onOutbox  func()
 	now       func() time.Time
 }
 
@@ -52,7 +57,8 @@ func NewTaskService(cfg TaskServiceConfig) (*TaskService, error) {
 		}
 		cfg.Items = items
 	}
-	return &TaskService{store: cfg.Store, queues: cfg.Queues, items: cfg.Items, writeBack: cfg.WriteBack, now: cfg.Now}, nil
+	return &TaskService{store: cfg.Store, queues: cfg.Queues, items: cfg.Items, writeBack: cfg.WriteBack,
+		onOutbox: cfg.OnOutbox, now: cfg.Now}, nil
 }
 
 // Queues are the service's queue configurations.
@@ -301,127 +307,6 @@ func (s *TaskService) escalateTo(t *HumanTask, level int) {
 	}
 }
 
-// Resolution is how a person resolved a task.
-type Resolution struct {
-	Outcome string // one of the queue's outcomes
-	Note    string
-}
-
-// Resolve completes the task with one of its queue's outcomes. The task
-// must be unassigned or held by user. An outcome with WriteBack enqueues
-// the write-back run (its id is on the task); one with ItemStatus ends the
-// work item too.
-func (s *TaskService) Resolve(ctx context.Context, id, expect int64, user string, r Resolution) (HumanTask, error) {
-	if user == "" {
-		return HumanTask{}, fmt.Errorf("orchestrator: resolve task %d: %w: no user", id, ErrInvalid)
-	}
-	var outcome Outcome
-	t, err := s.change(ctx, "resolve", id, expect, UserActor(user), func(now time.Time, t *HumanTask) (string, string, error) {
-		if t.Status == TaskCompleted || (t.Assignee != "" && t.Assignee != user) {
-			return "", "", s.conflict("resolve", *t)
-		}
-		q, ok := s.queues.Queue(t.Queue)
-		if !ok {
-			return "", "", fmt.Errorf("%w: queue %q is not configured", ErrInvalid, t.Queue)
-		}
-		o, ok := q.Outcome(r.Outcome)
-		if !ok {
-			return "", "", fmt.Errorf("%w: outcome %q is not one of queue %s's", ErrInvalid, r.Outcome, t.Queue)
-		}
-		if o.WriteBack && s.writeBack == nil {
-			return "", "", fmt.Errorf("%w: outcome %s needs a write-back, and none is configured", ErrInvalid, o.Name)
-		}
-		if o.WriteBack && t.ItemID == 0 {
-			return "", "", fmt.Errorf("%w: outcome %s writes back, but the task has no item", ErrInvalid, o.Name)
-		}
-		outcome = o
-		if t.Assignee == "" {
-			t.Assignee, t.AssignedAt, t.AssignedBy = user, now, UserActor(user)
-		}
-		t.Status, t.Outcome, t.Resolution = TaskCompleted, o.Name, r.Note
-		t.CompletedAt, t.CompletedBy = now, user
-		if o.WriteBack {
-			t.WriteBackRunID = WriteBackRunID(t.ID)
-		}
-		return "task.resolved", "outcome " + o.Name, nil
-	})
-	if err != nil {
-		return t, err
-	}
-	if outcome.WriteBack {
-		if err := s.EnqueueWriteBack(ctx, t); err != nil {
-			return t, err
-		}
-	}
-	if outcome.ItemStatus != "" && t.ItemID != 0 {
-		if err := s.endItem(ctx, t, outcome, user); err != nil {
-			return t, err
-		}
-	}
-	if outcome.Review != "" && t.ItemID != 0 {
-		if err := s.reviewItem(ctx, t, outcome, user); err != nil {
-			return t, err
-		}
-	}
-	return t, nil
-}
-
-// EnqueueWriteBack (re)enqueues a resolved task's write-back run; the run
-// id is deterministic, so calling it again after a failure never acts
-// twice.
-func (s *TaskService) EnqueueWriteBack(ctx context.Context, t HumanTask) error {
-	if t.WriteBackRunID == "" || s.writeBack == nil {
-		return fmt.Errorf("orchestrator: write-back for task %d: %w: none was requested", t.ID, ErrInvalid)
-	}
-	err := s.writeBack.EnqueueWriteBack(ctx, WriteBackRequest{
-		RunID: t.WriteBackRunID, TaskID: t.ID, ItemID: t.ItemID, Queue: t.Queue, Outcome: t.Outcome, Actor: UserActor(t.CompletedBy),
-	})
-	if err != nil {
-		return fmt.Errorf("orchestrator: task %d is resolved but its write-back %s was not enqueued (enqueue it again): %w", t.ID, t.WriteBackRunID, err)
-	}
-	return nil
-}
-
-func (s *TaskService) endItem(ctx context.Context, t HumanTask, o Outcome, user string) error {
-	actor := UserActor(user)
-	reason := fmt.Sprintf("task %d resolved: %s", t.ID, o.Name)
-	it, err := s.store.Item(ctx, t.ItemID)
-	if err != nil {
-		return fmt.Errorf("orchestrator: end item of task %d: %w", t.ID, err)
-	}
-	switch {
-	case it.Status == o.ItemStatus:
-		return nil
-	case o.ItemStatus == ItemFailed:
-		_, err = s.items.Fail(ctx, it.ID, it.Version, actor, FailureBusiness, reason)
-	case it.Status == ItemNew:
-		it, err = s.items.Start(ctx, it.ID, it.Version, actor)
-		if err == nil {
-			_, err = s.items.Succeed(ctx, it.ID, it.Version, actor, reason)
-		}
-	default:
-		_, err = s.items.Succeed(ctx, it.ID, it.Version, actor, reason)
-	}
-	if err != nil {
-		return fmt.Errorf("orchestrator: task %d is resolved but its item was not ended: %w", t.ID, err)
-	}
-	return nil
-}
-
-func (s *TaskService) reviewItem(ctx context.Context, t HumanTask, o Outcome, user string) error {
-	it, err := s.store.Item(ctx, t.ItemID)
-	if err != nil {
-		return fmt.Errorf("orchestrator: review item of task %d: %w", t.ID, err)
-	}
-	if it.Review == o.Review || !it.Review.CanReview(o.Review) {
-		return nil // nothing to move, or a review this outcome does not apply to
-	}
-	if _, err := s.items.SetReview(ctx, it.ID, it.Version, UserActor(user), o.Review, fmt.Sprintf("task %d resolved: %s", t.ID, o.Name)); err != nil {
-		return fmt.Errorf("orchestrator: task %d is resolved but its item's review was not recorded: %w", t.ID, err)
-	}
-	return nil
-}
-
 // Comment adds user's comment to a task (open or not).
 func (s *TaskService) Comment(ctx context.Context, id int64, user, body string) (TaskComment, error) {
 	if user == "" || body == "" {
@@ -445,13 +330,23 @@ var errUnchanged = errors.New("unchanged")
 // from the task as it now is.
 func (s *TaskService) change(ctx context.Context, verb string, id, expect int64, actor string,
 	fn func(now time.Time, t *HumanTask) (action, detail string, err error)) (HumanTask, error) {
+	return s.changeWith(ctx, verb, id, expect, actor, func(now time.Time, t *HumanTask, _ *TaskUpdate) (string, string, error) {
+		return fn(now, t)
+	})
+}
+
+// changeWith is change for steps that write more in the same transaction:
+// fn may add item changes and outbox messages to u, and set its History.
+func (s *TaskService) changeWith(ctx context.Context, verb string, id, expect int64, actor string,
+	fn func(now time.Time, t *HumanTask, u *TaskUpdate) (action, detail string, err error)) (HumanTask, error) {
 	t, err := s.store.Task(ctx, id)
 	if err != nil {
 		return HumanTask{}, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
 	}
 	now := s.now().UTC()
 	next := t
-	action, detail, err := fn(now, &next)
+	var u TaskUpdate
+	action, detail, err := fn(now, &next, &u)
 	if errors.Is(err, errUnchanged) {
 		return t, nil
 	}
@@ -466,11 +361,15 @@ func (s *TaskService) change(ctx context.Context, verb string, id, expect int64,
 		return t, s.conflict(verb, t)
 	}
 	next.UpdatedAt = now
-	out, err := s.store.UpdateTask(ctx, TaskUpdate{Task: next, Actor: actor, Action: action, Detail: detail,
-		History: historyReason(actor, id, action, detail), At: now})
+	u.Task, u.Actor, u.Action, u.Detail, u.At = next, actor, action, detail, now
+	if u.History == "" {
+		u.History = historyReason(actor, id, action, detail)
+	}
+	out, err := s.store.UpdateTask(ctx, u)
 	if errors.Is(err, ErrConflict) {
 		cur, rerr := s.store.Task(ctx, id)
-		if rerr != nil {
+		if rerr != nil || cur.Version == t.Version {
+			// The task did not move: the race was lost on its item.
 			return t, fmt.Errorf("orchestrator: %s task %d: %w", verb, id, err)
 		}
 		return cur, s.conflict(verb, cur)

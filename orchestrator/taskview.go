@@ -16,7 +16,8 @@ type TaskView struct {
 	// recorded yet) and WriteBackEvidence what it captured.
 	WriteBack         *Run
 	WriteBackEvidence []Evidence
-	// Outcomes are the resolutions the task's queue offers.
+	// Outcomes are the resolutions the task's queue offers for its item:
+	// those that write back only where a write-back can act on it.
 	Outcomes []Outcome
 }
 
@@ -27,9 +28,6 @@ func (s *TaskService) View(ctx context.Context, id int64) (TaskView, error) {
 		return TaskView{}, fmt.Errorf("orchestrator: view task %d: %w", id, err)
 	}
 	v := TaskView{Task: t}
-	if q, ok := s.queues.Queue(t.Queue); ok {
-		v.Outcomes = q.Outcomes
-	}
 	if t.ItemID != 0 {
 		it, err := s.store.Item(ctx, t.ItemID)
 		if err != nil {
@@ -39,6 +37,9 @@ func (s *TaskService) View(ctx context.Context, id int64) (TaskView, error) {
 		if v.History, err = s.store.History(ctx, t.ItemID); err != nil && !errors.Is(err, ErrNotFound) {
 			return v, fmt.Errorf("orchestrator: view task %d: %w", id, err)
 		}
+	}
+	if q, ok := s.queues.Queue(t.Queue); ok {
+		v.Outcomes = s.offered(q, t.ItemID, v.Item)
 	}
 	if v.Comments, err = s.store.Comments(ctx, id); err != nil {
 		return v, fmt.Errorf("orchestrator: view task %d: %w", id, err)

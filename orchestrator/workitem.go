@@ -80,6 +80,14 @@ func (w WorkItem) State() ItemState {
 	}
 }
 
+// withState is w with its lifecycle fields set to st.
+func (w WorkItem) withState(st ItemState) WorkItem {
+	w.Queue, w.Status, w.Failure, w.StatusReason = st.Queue, st.Status, st.Failure, st.StatusReason
+	w.Review, w.Priority, w.Reference, w.DeferUntil = st.Review, st.Priority, st.Reference, st.DeferUntil
+	w.DueAt, w.RetryCount, w.LeaseOwner, w.LeaseUntil = st.DueAt, st.RetryCount, st.LeaseOwner, st.LeaseUntil
+	return w
+}
+
 // ItemState is the lifecycle part of a work item: everything a person or
 // a sweep may change. The observed data is the bots' alone.
 type ItemState struct {

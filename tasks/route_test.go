@@ -10,7 +10,6 @@ import (
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/rules"
-	"github.com/docket-rpa/docket/orchestrator/storetest"
 	"github.com/hibiken/asynq"
 )
 
@@ -117,103 +116,6 @@ func TestRoutingAfterObservations(t *testing.T) {
 
 // recordingWriteBack is the write-back bot's stand-in: it checks it got the
 // request and captures before/after evidence.
-type recordingWriteBack struct {
-	got chan orchestrator.WriteBackRequest
-}
-
-type wbKey struct{}
-
-func (recordingWriteBack) Kind() string { return "writeback" }
-
-func (b recordingWriteBack) Run(ctx context.Context, s *bots.Session, rec bots.Recorder) error {
-	req, ok := ctx.Value(wbKey{}).(orchestrator.WriteBackRequest)
-	if !ok {
-		return errors.New("no write-back request in the context")
-	}
-	for _, step := range []string{"before", "after"} {
-		if _, err := rec.Capture(ctx, orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png",
-			Content: []byte(step + req.Outcome), URL: s.Target.BaseURL + "/claims/" + step}); err != nil {
-			return err
-		}
-	}
-	b.got <- req
-	return nil
-}
-
-func TestResolutionRunsWriteBack(t *testing.T) {
-	const db = 11
-	f := newFixture(t)
-	ctx := context.Background()
-	rdb := testRedis(t, db)
-	client := asynq.NewClientFromRedisClient(rdb)
-	wbBot := orchestrator.Bot{Name: BotWriteBack, Kind: "writeback", Portal: "sim", MaxRetry: 1, Timeout: time.Minute, Enabled: true}
-	wbs, err := NewWriteBacks(client, f.store, wbBot, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := newServices(t, f, wbs, nil)
-	bot := recordingWriteBack{got: make(chan orchestrator.WriteBackRequest, 1)}
-	runner, err := NewRunner(RunnerConfig{
-		Store: f.store, Evidence: f.evidence, Sessions: nullSessions{}, Metrics: f.metrics,
-		Bots: map[string]orchestrator.Bot{wbBot.Name: wbBot}, Impls: map[string]bots.Bot{"writeback": bot},
-		Targets: map[string]bots.Target{"sim": {Portal: "sim", BaseURL: "http://sim.invalid"}}, Worker: "test",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	handler, err := NewWriteBackHandler(runner, f.store, wbBot.Name, func(ctx context.Context, r orchestrator.WriteBackRequest) context.Context {
-		return context.WithValue(ctx, wbKey{}, r)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := NewServer(rdb, ServerConfig{Bots: map[string]orchestrator.Bot{wbBot.Name: wbBot}})
-	mux := asynq.NewServeMux()
-	handler.Register(mux)
-	if err := srv.Start(mux); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
-
-	u, err := orchestrator.NewItemUpsert("scrub@1", time.Now(), orchestrator.Observation{Portal: "sim", ExternalID: "E1",
-		Kind: orchestrator.KindClaimEdit, Queue: orchestrator.QueueBilling, Data: map[string]string{"category": "mue"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := f.store.UpsertItem(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, _, err := sv.tasks.Open(ctx, res.Item, orchestrator.RouteDecision{Rule: "mue-absolute", Queue: orchestrator.QueueBilling}, "run:scrub@1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done, err := sv.tasks.Resolve(ctx, task.ID, 0, task.Assignee, orchestrator.Resolution{Outcome: "units_corrected"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case req := <-bot.got:
-		if req.TaskID != task.ID || req.ItemID != res.Item.ID || req.Outcome != "units_corrected" || req.Actor != "user:"+task.Assignee || task.Assignee != "bill.fran" {
-			t.Fatalf("request %+v", req)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("write-back bot did not run")
-	}
-	storetest.WaitRun(t, f.store, done.WriteBackRunID, 10*time.Second)
-	// Resolving is over; enqueueing the same write-back again acts never twice.
-	if err := sv.tasks.EnqueueWriteBack(ctx, done); err != nil {
-		t.Fatal(err)
-	}
-	v, err := sv.tasks.View(ctx, task.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.WriteBack == nil || v.WriteBack.Status != orchestrator.RunSucceeded || len(v.WriteBackEvidence) != 2 {
-		t.Fatalf("task view: run %+v, evidence %d", v.WriteBack, len(v.WriteBackEvidence))
-	}
-}
-
 func TestSweepSchedulerEnqueuesEachSlotOnce(t *testing.T) {
 	const db = 12
 	rdb := testRedis(t, db)

@@ -95,6 +95,15 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	return r.handle(ctx, p, nil)
+}
+
+// actFunc is what one attempt does with its session: a job's own action
+// (a write-back's request) instead of the bot's Run.
+type actFunc func(ctx context.Context, s *bots.Session, rec bots.Recorder) error
+
+// handle runs one attempt of run p; act nil runs the bot's Run.
+func (r *Runner) handle(ctx context.Context, p BotRunPayload, act actFunc) error {
 	log := r.cfg.Logger.With(zap.String("bot", p.Bot), zap.String("run_id", p.RunID))
 	bot, ok := r.cfg.Bots[p.Bot]
 	if !ok {
@@ -130,7 +139,7 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 	}
 
 	rec := newRecorder(run, r.cfg.Store, r.cfg.Intake, r.cfg.Evidence, r.cfg.EvidencePolicy[bot.Name], r.cfg.Metrics, r.cfg.Now)
-	runErr := r.attempt(ctx, bot, rec)
+	runErr := r.attempt(ctx, bot, rec, act)
 	// Final writes must land even when the attempt's deadline has passed.
 	final := context.WithoutCancel(ctx)
 	if err := persist(final, rec.flush); err != nil {
@@ -161,8 +170,10 @@ func (r *Runner) HandleBotRun(ctx context.Context, t *asynq.Task) error {
 	return runErr
 }
 
-func (r *Runner) attempt(ctx context.Context, bot orchestrator.Bot, rec *recorder) error {
-	impl := r.cfg.Impls[bot.Kind]
+func (r *Runner) attempt(ctx context.Context, bot orchestrator.Bot, rec *recorder, act actFunc) error {
+	if act == nil {
+		act = r.cfg.Impls[bot.Kind].Run
+	}
 	began := r.cfg.Now()
 	sess, err := r.cfg.Sessions.Session(ctx, r.cfg.Targets[bot.Portal])
 	if err != nil {
@@ -180,7 +191,7 @@ func (r *Runner) attempt(ctx context.Context, bot orchestrator.Bot, rec *recorde
 	}()
 	r.cfg.Metrics.StepDone(bot.Name, monitoring.StepSession, rec.run.ID, r.cfg.Now().Sub(began))
 	rec.startPageClock()
-	err = impl.Run(ctx, sess, rec)
+	err = act(ctx, sess, rec)
 	ok = err == nil
 	return err
 }

@@ -117,7 +117,8 @@ func TestBotRunRetriesThenFails(t *testing.T) {
 	f := newFixture(t)
 	bot := testBot("always-fails")
 	startWorker(t, f, db, bot, &fakeBot{err: errors.New("portal answered 503")})
-	enq := NewEnqueuer(asynq.NewClientFromRedisClient(testRedisNoFlush(t, db)), f.store, nil)
+	client := asynq.NewClientFromRedisClient(testRedisNoFlush(t, db))
+	enq := NewEnqueuer(client, f.store, nil).WithWake(startDispatcher(t, f, client, bot))
 
 	run, err := enq.EnqueueNow(context.Background(), bot)
 	if err != nil {

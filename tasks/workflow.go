@@ -16,9 +16,12 @@ type WorkflowConfig struct {
 	// Router is the compiled routing file (rules.LoadFile). Nil means
 	// Docket's default queues (orchestrator.DefaultQueues) and no rules.
 	Router *rules.Router
-	// WriteBack enqueues write-back runs (a *WriteBacks); nil makes
-	// write-back outcomes fail with a clear error.
+	// WriteBack says which items the write-back bot acts on (a
+	// *WriteBacks); nil makes write-back outcomes fail with a clear error.
 	WriteBack orchestrator.WriteBacker
+	// OnOutbox wakes the outbox dispatcher after a change commits a job
+	// (a Dispatcher's Wake); nil leaves it to the dispatcher's poll.
+	OnOutbox func()
 	// Lease is how long a started item is held; default
 	// orchestrator.LeaseDefault.
 	Lease  time.Duration
@@ -58,7 +61,7 @@ func NewWorkflow(cfg WorkflowConfig) (*Workflow, error) {
 		return nil, err
 	}
 	ts, err := orchestrator.NewTaskService(orchestrator.TaskServiceConfig{
-		Store: cfg.Store, Queues: router.Queues(), Items: items, WriteBack: cfg.WriteBack, Now: cfg.Now,
+		Store: cfg.Store, Queues: router.Queues(), Items: items, WriteBack: cfg.WriteBack, OnOutbox: cfg.OnOutbox, Now: cfg.Now,
 	})
 	if err != nil {
 		return nil, err

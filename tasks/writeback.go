@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
+	"strings"
 
+	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/writeback"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/hibiken/asynq"
+	"go.uber.org/zap"
 )
 
 // TypeWriteBack is the task that runs a write-back: the write-back bot
@@ -62,72 +65,74 @@ func parseWriteBack(t *asynq.Task) (WriteBackPayload, error) {
 	return p, p.validate()
 }
 
-// WriteBacks enqueues write-back runs for resolved tasks; it is the
-// orchestrator.WriteBacker the TaskService uses.
+// WriteBacks is the configured write-back bot as the TaskService sees it:
+// which items it can act on. The write-back bot acts on accounts of its
+// portal's coding worklist, so only coding holds read from that portal
+// can be written back; resolutions that would write back anything else
+// are refused and not offered.
 type WriteBacks struct {
-	client *asynq.Client
-	store  orchestrator.Store
-	bot    orchestrator.Bot
-	now    func() time.Time
+	bot orchestrator.Bot
 }
 
 var _ orchestrator.WriteBacker = (*WriteBacks)(nil)
 
-// NewWriteBacks enqueues runs of bot (the configured write-back bot);
-// now nil means time.Now.
-func NewWriteBacks(client *asynq.Client, store orchestrator.Store, bot orchestrator.Bot, now func() time.Time) (*WriteBacks, error) {
-	if client == nil || store == nil {
-		return nil, errors.New("tasks: write-backs need an asynq client and a store")
-	}
+// NewWriteBacks describes bot, the configured write-back bot.
+func NewWriteBacks(bot orchestrator.Bot) (*WriteBacks, error) {
 	if err := bot.Validate(); err != nil {
 		return nil, fmt.Errorf("tasks: write-back bot: %w", err)
 	}
-	if now == nil {
-		now = time.Now
-	}
-	return &WriteBacks{client: client, store: store, bot: bot, now: now}, nil
+	return &WriteBacks{bot: bot}, nil
 }
 
-// EnqueueWriteBack records the run (so the task shows it as queued at
-// once) and enqueues it. Enqueueing the same run twice is not an error.
-func (w *WriteBacks) EnqueueWriteBack(ctx context.Context, req orchestrator.WriteBackRequest) error {
-	run, _, err := w.store.CreateRun(ctx, orchestrator.Run{
-		ID: req.RunID, Bot: w.bot.Name, Slot: orchestrator.SlotManual, Status: orchestrator.RunQueued, QueuedAt: w.now().UTC(),
-	})
-	if err != nil {
-		return fmt.Errorf("tasks: record write-back run %s: %w", req.RunID, err)
-	}
-	if run.Status != orchestrator.RunQueued {
-		return nil // already ran
-	}
-	t, err := NewWriteBack(w.bot, WriteBackPayload{RunID: req.RunID, TaskID: req.TaskID, ItemID: req.ItemID})
-	if err != nil {
-		return err
-	}
-	if _, err := w.client.EnqueueContext(ctx, t); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("tasks: enqueue write-back run %s: %w", req.RunID, err)
+// CanWriteBack is nil for a coding hold of the write-back bot's portal.
+func (w *WriteBacks) CanWriteBack(it orchestrator.WorkItem) error {
+	if it.Kind != orchestrator.KindCodingHold || it.Portal != w.bot.Portal {
+		return fmt.Errorf("the write-back bot acts only on coding holds from %s, and this item is a %s from %s",
+			w.bot.Portal, strings.ReplaceAll(string(it.Kind), "_", " "), it.Portal)
 	}
 	return nil
 }
 
-// WriteBackHandler runs writeback:run tasks through the Runner as runs of
-// the write-back bot, with the request in the context for the bot
-// (bots/writeback's WithRequest).
-type WriteBackHandler struct {
-	runner      *Runner
-	store       orchestrator.Store
-	bot         string
-	withRequest func(context.Context, orchestrator.WriteBackRequest) context.Context
+// WriteBackAction turns a resolved task's write-back request into the
+// portal action the write-back bot performs (WriteBackNote does). An
+// error wrapping writeback.ErrInvalidRequest fails the write-back for
+// good, with the error's words shown to people.
+type WriteBackAction func(ctx context.Context, req orchestrator.WriteBackRequest) (writeback.Request, error)
+
+// WriteBackActor performs a portal action; *writeback.Bot is one.
+type WriteBackActor interface {
+	RunRequest(ctx context.Context, s *bots.Session, rec bots.Recorder, req writeback.Request) (writeback.Result, error)
 }
 
-// NewWriteBackHandler runs write-backs as runs of the bot named bot;
-// withRequest puts the request where the write-back bot finds it.
-func NewWriteBackHandler(runner *Runner, store orchestrator.Store, bot string,
-	withRequest func(context.Context, orchestrator.WriteBackRequest) context.Context) (*WriteBackHandler, error) {
-	if runner == nil || store == nil || bot == "" || withRequest == nil {
-		return nil, errors.New("tasks: write-back handler needs a runner, a store, a bot name and withRequest")
+// WriteBackHandlerConfig wires a WriteBackHandler.
+type WriteBackHandlerConfig struct {
+	Runner *Runner                   // required: runs the write-back as a run of Bot
+	Store  orchestrator.Store        // required: the source of what to do
+	Tasks  *orchestrator.TaskService // required: told when a write-back fails for good
+	Bot    string                    // the write-back bot's name; default BotWriteBack
+	Action WriteBackAction           // required: what to do at the portal
+	Actor  WriteBackActor            // required: the write-back bot
+	Logger *zap.Logger
+}
+
+// WriteBackHandler runs writeback:run jobs: a typed request built from the
+// resolved task, performed by the write-back bot inside a run of it.
+type WriteBackHandler struct {
+	cfg WriteBackHandlerConfig
+}
+
+// NewWriteBackHandler checks cfg.
+func NewWriteBackHandler(cfg WriteBackHandlerConfig) (*WriteBackHandler, error) {
+	if cfg.Runner == nil || cfg.Store == nil || cfg.Tasks == nil || cfg.Action == nil || cfg.Actor == nil {
+		return nil, errors.New("tasks: write-back handler needs a runner, a store, the task service, an action and the write-back bot")
 	}
-	return &WriteBackHandler{runner: runner, store: store, bot: bot, withRequest: withRequest}, nil
+	if cfg.Bot == "" {
+		cfg.Bot = BotWriteBack
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = zap.NewNop()
+	}
+	return &WriteBackHandler{cfg: cfg}, nil
 }
 
 // Register adds the handler to mux.
@@ -137,13 +142,15 @@ func (h *WriteBackHandler) Register(mux *asynq.ServeMux) {
 
 // HandleWriteBack loads the resolved task the payload names, builds the
 // request from it (the store, not Redis, is the source of what to do) and
-// runs the write-back bot.
+// runs the write-back bot with it. A write-back that fails for good (a
+// request the bot cannot carry out, or the last attempt) marks the task's
+// action failed, in words, and opens a task for the automation team.
 func (h *WriteBackHandler) HandleWriteBack(ctx context.Context, t *asynq.Task) error {
 	p, err := parseWriteBack(t)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	task, err := h.store.Task(ctx, p.TaskID)
+	task, err := h.cfg.Store.Task(ctx, p.TaskID)
 	if errors.Is(err, orchestrator.ErrNotFound) {
 		return fmt.Errorf("tasks: write-back %s: task %d: %w: %w", p.RunID, p.TaskID, err, asynq.SkipRetry)
 	}
@@ -156,9 +163,29 @@ func (h *WriteBackHandler) HandleWriteBack(ctx context.Context, t *asynq.Task) e
 	}
 	req := orchestrator.WriteBackRequest{RunID: p.RunID, TaskID: task.ID, ItemID: task.ItemID, Queue: task.Queue,
 		Outcome: task.Outcome, Actor: orchestrator.UserActor(task.CompletedBy)}
-	payload, err := json.Marshal(BotRunPayload{Bot: h.bot, RunID: p.RunID, Slot: orchestrator.SlotManual})
-	if err != nil {
-		return fmt.Errorf("tasks: write-back %s: %w", p.RunID, err)
+	act := func(ctx context.Context, s *bots.Session, rec bots.Recorder) error {
+		wr, err := h.cfg.Action(ctx, req)
+		if err != nil {
+			return err
+		}
+		_, err = h.cfg.Actor.RunRequest(ctx, s, rec, wr)
+		return err
 	}
-	return h.runner.HandleBotRun(h.withRequest(ctx, req), asynq.NewTask(TypeBotRun, payload))
+	runErr := h.cfg.Runner.handle(ctx, BotRunPayload{Bot: h.cfg.Bot, RunID: p.RunID, Slot: orchestrator.SlotManual}, act)
+	if runErr == nil {
+		return nil
+	}
+	final := context.WithoutCancel(ctx)
+	run, err := h.cfg.Store.Run(final, p.RunID)
+	if err != nil || run.Status != orchestrator.RunFailed {
+		return runErr // it will be retried, or the run is not this attempt's
+	}
+	reason := actionFailure(runErr, run.Attempts)
+	if err := persist(final, func(ctx context.Context) error {
+		_, err := h.cfg.Tasks.WriteBackFailed(ctx, task.ID, p.RunID, reason)
+		return err
+	}); err != nil {
+		h.cfg.Logger.Error("failed write-back not recorded on its task", zap.Int64("task", task.ID), zap.String("run_id", p.RunID), zap.Error(err))
+	}
+	return runErr
 }

@@ -81,8 +81,7 @@ type Config struct {
 	// Backoff is the first wait before a retry, doubling up to BackoffMax;
 	// default 100ms.
 	Backoff time.Duration
-	// OnResult, if set, receives each request's result (Run has no other
-	// way to return it).
+	// OnResult, if set, receives each request's result.
 	OnResult func(Request, Result)
 	// Now stamps evidence; default time.Now.
 	Now func() time.Time
@@ -130,17 +129,11 @@ func New(cfg Config) (*Bot, error) {
 // Kind returns "writeback".
 func (b *Bot) Kind() string { return Kind }
 
-// Run performs the request WithRequest put in ctx.
-func (b *Bot) Run(ctx context.Context, s *bots.Session, rec bots.Recorder) error {
-	req, ok := RequestFrom(ctx)
-	if !ok {
-		return fmt.Errorf("%w: the run carries no request", ErrInvalidRequest)
-	}
-	res, err := b.RunRequest(ctx, s, rec, req)
-	if err == nil && b.cfg.OnResult != nil {
-		b.cfg.OnResult(req, res)
-	}
-	return err
+// Run refuses: a write-back needs its request, which a plain bot run does
+// not carry. The task layer's writeback:run job calls RunRequest with the
+// request it builds from the resolved task.
+func (b *Bot) Run(context.Context, *bots.Session, bots.Recorder) error {
+	return fmt.Errorf("%w: a write-back runs only with its request (RunRequest), not as a plain bot run", ErrInvalidRequest)
 }
 
 // RunRequest signs in, opens the account, and performs req unless the
@@ -157,5 +150,9 @@ func (b *Bot) RunRequest(ctx context.Context, s *bots.Session, rec bots.Recorder
 		return Result{}, errors.New("writeback: target base URL is not an absolute URL")
 	}
 	r := &run{bot: b, s: s, rec: rec, req: req, file: b.cfg.Layouts[0], base: base}
-	return r.do(ctx)
+	res, err := r.do(ctx)
+	if err == nil && b.cfg.OnResult != nil {
+		b.cfg.OnResult(req, res)
+	}
+	return res, err
 }

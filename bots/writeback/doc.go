@@ -5,9 +5,10 @@
 // already in the state asked for, reads the state again to confirm, and
 // keeps screenshots from before and after.
 //
-// The request reaches the bot per run: RunRequest takes it directly, and
-// Run (the bots.Bot interface) reads it from the context (WithRequest),
-// where the task layer puts it from the task payload.
+// The request reaches the bot as a typed argument: RunRequest takes it,
+// and the task layer's writeback:run job builds it from the resolved task
+// in the store. Run (the bots.Bot interface) refuses, since a plain bot
+// run carries no request.
 //
 // writeback imports bots, orchestrator and selectors; like every bot it
 // holds no selector string (the selector file names the elements and the

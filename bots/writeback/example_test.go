@@ -1,13 +1,12 @@
 package writeback_test
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/docket-rpa/docket/bots/writeback"
 )
 
-func ExampleWithRequest() {
+func ExampleRequest() {
 	req := writeback.Request{
 		ID:      "task-42",
 		Account: "1004201234",
@@ -15,11 +14,10 @@ func ExampleWithRequest() {
 		Params:  map[string]string{"queue": "CDI Review"},
 	}
 	fmt.Println(req.Validate(), req.Value())
-	// The task layer puts the request in the run's context; Bot.Run reads it.
-	ctx := writeback.WithRequest(context.Background(), req)
-	got, ok := writeback.RequestFrom(ctx)
-	fmt.Println(got.Account, ok)
+	// The task layer builds the request from the resolved task and passes
+	// it to Bot.RunRequest.
+	fmt.Println(writeback.Request{Action: writeback.ActionAddNote}.Validate())
 	// Output:
 	// <nil> CDI Review
-	// 1004201234 true
+	// writeback: invalid request: no account
 }

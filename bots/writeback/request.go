@@ -1,7 +1,6 @@
 package writeback
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -61,17 +60,4 @@ func (r Request) Validate() error {
 		return fmt.Errorf("%w: note longer than %d characters", ErrInvalidRequest, NoteMax)
 	}
 	return nil
-}
-
-type requestKey struct{}
-
-// WithRequest returns ctx carrying req for Run.
-func WithRequest(ctx context.Context, req Request) context.Context {
-	return context.WithValue(ctx, requestKey{}, req)
-}
-
-// RequestFrom returns the request WithRequest put in ctx.
-func RequestFrom(ctx context.Context) (Request, bool) {
-	r, ok := ctx.Value(requestKey{}).(Request)
-	return r, ok
 }

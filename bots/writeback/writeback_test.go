@@ -183,7 +183,7 @@ func TestMaintenance(t *testing.T) {
 	}
 }
 
-func TestRunTakesTheRequestFromContext(t *testing.T) {
+func TestRunNeedsATypedRequest(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Accounts: 5}, nil)
 	acct := fx.portal.Accounts()[0]
 	var got Result
@@ -201,8 +201,8 @@ func TestRunTakesTheRequestFromContext(t *testing.T) {
 		t.Errorf("Run without a request = %v", err)
 	}
 	req := Request{Account: acct.Number, Action: ActionAddNote, Params: map[string]string{"text": "Reviewed"}}
-	if err := b.Run(WithRequest(context.Background(), req), s, &memRecorder{}); err != nil || got.Outcome != OutcomeActed {
-		t.Fatalf("Run = %v, result %+v", err, got)
+	if _, err := b.RunRequest(context.Background(), s, &memRecorder{}, req); err != nil || got.Outcome != OutcomeActed {
+		t.Fatalf("RunRequest = %v, result %+v", err, got)
 	}
 	if b.Kind() != "writeback" {
 		t.Error(b.Kind())

@@ -199,6 +199,7 @@ func (a *app) exportFleetMetrics(st orchestrator.Store, rdb redis.UniversalClien
 	}
 	for _, c := range []prometheus.Collector{
 		monitoring.NewItemsCollector(st.CountItems),
+		monitoring.NewOutboxCollector(st.OutboxStats, nil),
 		monitoring.NewWorkCollector(monitoring.WorkCollectorConfig{StoreCollectorConfig: sc, Items: st.Items,
 			Kinds: []orchestrator.ItemKind{orchestrator.KindCodingHold, orchestrator.KindClaimEdit}}),
 		monitoring.NewTaskCollector(monitoring.TaskCollectorConfig{StoreCollectorConfig: sc, Tasks: st.Tasks}),

@@ -76,7 +76,11 @@ func runDemo(ctx context.Context, cfg Config, once bool, stdout io.Writer) error
 		return err
 	}
 	defer stopWorker()
-	enq := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil)
+	disp, err := a.startDispatcher(ctx, st, asynq.NewClientFromRedisClient(rdb))
+	if err != nil {
+		return err
+	}
+	enq := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil).WithWake(disp.Wake)
 	if !once {
 		stopScheduler, err := a.startScheduler(ctx, enq, st, asynq.NewClientFromRedisClient(rdb))
 		if err != nil {
@@ -91,7 +95,7 @@ func runDemo(ctx context.Context, cfg Config, once bool, stdout io.Writer) error
 	if err := ensureDemoUsers(ctx, st); err != nil {
 		return err
 	}
-	wf, _, err := a.workflow(st, asynq.NewClientFromRedisClient(rdb))
+	wf, _, err := a.workflow(st, disp.Wake)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,14 @@ fails. A worker must be running against the same Redis and database.`,
 				return err
 			}
 			defer a.close()
-			run, err := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil).EnqueueNow(ctx, bot)
+			client := asynq.NewClientFromRedisClient(rdb)
+			// This command dispatches outbox jobs while it follows its run, so
+			// its run reaches the queue with or without a serve running.
+			disp, err := a.startDispatcher(ctx, st, client)
+			if err != nil {
+				return err
+			}
+			run, err := tasks.NewEnqueuer(client, st, nil).WithWake(disp.Wake).EnqueueNow(ctx, bot)
 			if err != nil {
 				return err
 			}

@@ -18,7 +18,8 @@ func newServeCmd(cfg *Config, stdout io.Writer) *cobra.Command {
 		Long: `serve runs Docket's web process: the inbox, supervisor pages and JSON API
 (/api/openapi.json), /metrics (with the work item
 gauges, exported by this process only), /healthz and /readyz (which checks Redis
-and the database). It applies pending database migrations on start.`,
+and the database), and the outbox dispatcher that hands committed write-backs
+and manual runs to Redis (safe with several serve replicas). It applies pending database migrations on start.`,
 		Example: "  docket serve --http-addr 0.0.0.0:8080 --database-url postgres://docket@db/docket",
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -40,11 +41,15 @@ and the database). It applies pending database migrations on start.`,
 				return err
 			}
 			client := asynq.NewClientFromRedisClient(rdb)
-			wf, _, err := a.workflow(st, client)
+			disp, err := a.startDispatcher(ctx, st, client)
 			if err != nil {
 				return err
 			}
-			enq := tasks.NewEnqueuer(client, st, nil)
+			wf, _, err := a.workflow(st, disp.Wake)
+			if err != nil {
+				return err
+			}
+			enq := tasks.NewEnqueuer(client, st, nil).WithWake(disp.Wake)
 			if err := a.mountInbox(st, inboxDeps{Evidence: ev, Runs: enq, Tasks: wf.Tasks}, mux); err != nil {
 				return err
 			}

@@ -122,15 +122,28 @@ type inboxDeps struct {
 	Tasks *orchestrator.TaskService
 }
 
-// writeBacker enqueues write-back runs of the configured write-back bot
-// (named tasks.BotWriteBack); nil when none is configured, and the web
+// writeBacker is the configured write-back bot (named tasks.BotWriteBack)
+// as the task service sees it; nil when none is configured, and the web
 // then refuses outcomes that write back, saying so.
-func (a *app) writeBacker(st orchestrator.Store, client *asynq.Client) (orchestrator.WriteBacker, error) {
+func (a *app) writeBacker() (orchestrator.WriteBacker, error) {
 	b, ok := a.cfg.bots()[tasks.BotWriteBack]
 	if !ok {
 		return nil, nil
 	}
-	return tasks.NewWriteBacks(client, st, b, nil)
+	return tasks.NewWriteBacks(b)
+}
+
+// startDispatcher starts the outbox dispatcher, stopped when a closes.
+func (a *app) startDispatcher(ctx context.Context, st orchestrator.Store, client *asynq.Client) (*tasks.Dispatcher, error) {
+	d, err := tasks.NewDispatcher(tasks.DispatcherConfig{Store: st, Client: client, Bots: a.cfg.bots(), Logger: a.log.Named("outbox")})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Start(ctx); err != nil {
+		return nil, err
+	}
+	a.onClose(d.Stop)
+	return d, nil
 }
 
 // mountInbox adds the web UI and JSON API to mux. Cookies are Secure when

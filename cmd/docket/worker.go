@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/writeback"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
 	"github.com/docket-rpa/docket/selectors"
 	"github.com/docket-rpa/docket/tasks"
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 )
@@ -61,7 +61,7 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 	if sel, err := selectors.Load(PortalCodingWorklist); err == nil {
 		a.metrics.InitSelectors(sel.Portal, sortedKeys(sel.Elements))
 	}
-	wf, _, err := a.workflow(st, asynq.NewClientFromRedisClient(rdb))
+	wf, _, err := a.workflow(st, nil)
 	if err != nil {
 		pool.Stop()
 		return nil, err
@@ -77,7 +77,13 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 	}
 	var wbh *tasks.WriteBackHandler
 	if _, ok := a.cfg.bots()[tasks.BotWriteBack]; ok {
-		if wbh, err = tasks.NewWriteBackHandler(runner, st, tasks.BotWriteBack, writeBackRequest(st)); err != nil {
+		actor, ok := impls[writeback.Kind].(*writeback.Bot)
+		if !ok {
+			pool.Stop()
+			return nil, fmt.Errorf("worker: no %s bot implementation", writeback.Kind)
+		}
+		if wbh, err = tasks.NewWriteBackHandler(tasks.WriteBackHandlerConfig{Runner: runner, Store: st, Tasks: wf.Tasks,
+			Action: writeBackAction(st), Actor: actor, Logger: a.log.Named("writeback")}); err != nil {
 			pool.Stop()
 			return nil, err
 		}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/rules"
 	"github.com/docket-rpa/docket/tasks"
@@ -12,7 +10,10 @@ import (
 // workflow builds the human side shared by serve, worker and demo: item
 // and task services, routing rules (rules_file, or the default queues) and
 // the SLA sweeper.
-func (a *app) workflow(st orchestrator.Store, client *asynq.Client) (*tasks.Workflow, orchestrator.WriteBacker, error) {
+//
+// onOutbox, if set, wakes the outbox dispatcher after a resolution commits
+// a write-back.
+func (a *app) workflow(st orchestrator.Store, onOutbox func()) (*tasks.Workflow, orchestrator.WriteBacker, error) {
 	var router *rules.Router
 	if a.cfg.RulesFile != "" {
 		r, err := rules.LoadFile(a.cfg.RulesFile)
@@ -21,11 +22,12 @@ func (a *app) workflow(st orchestrator.Store, client *asynq.Client) (*tasks.Work
 		}
 		router = r
 	}
-	wb, err := a.writeBacker(st, client)
+	wb, err := a.writeBacker()
 	if err != nil {
 		return nil, nil, err
 	}
-	wf, err := tasks.NewWorkflow(tasks.WorkflowConfig{Store: st, Router: router, WriteBack: wb, Logger: a.log.Named("workflow")})
+	wf, err := tasks.NewWorkflow(tasks.WorkflowConfig{Store: st, Router: router, WriteBack: wb, OnOutbox: onOutbox,
+		Logger: a.log.Named("workflow")})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -43,8 +45,8 @@ func newTaskMux(r *tasks.Runner, wf *tasks.Workflow, wb *tasks.WriteBackHandler)
 	return mux
 }
 
-// writeBackRequest turns a resolved task into the write-back bot's portal
+// writeBackAction turns a resolved task into the write-back bot's portal
 // action (tasks.WriteBackNote: a note on the coding-hold account).
-func writeBackRequest(st orchestrator.Store) func(context.Context, orchestrator.WriteBackRequest) context.Context {
+func writeBackAction(st orchestrator.Store) tasks.WriteBackAction {
 	return tasks.WriteBackNote(st)
 }

@@ -64,7 +64,7 @@ func newWriteBackEnv(t *testing.T, pool *bots.Pool) (*env, *writeBackWorld) {
 		Portal: "coding-worklist", MaxRetry: 2, Timeout: 2 * time.Minute, RetryDelay: time.Second, Enabled: true}}
 	e := newEnvFrom(t, envSetup{account: portal.Accounts()[0].Number,
 		writeBack: func(st orchestrator.Store) (orchestrator.WriteBacker, error) {
-			return tasks.NewWriteBacks(client, st, w.bot, nil)
+			return tasks.NewWriteBacks(w.bot)
 		}})
 
 	layouts, err := selectors.LoadLayouts("coding-worklist")
@@ -89,10 +89,20 @@ func newWriteBackEnv(t *testing.T, pool *bots.Pool) (*env, *writeBackWorld) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	handler, err := tasks.NewWriteBackHandler(runner, e.store, w.bot.Name, tasks.WriteBackNote(e.store))
+	handler, err := tasks.NewWriteBackHandler(tasks.WriteBackHandlerConfig{Runner: runner, Store: e.store, Tasks: e.svc,
+		Action: tasks.WriteBackNote(e.store), Actor: impl, Logger: e.logger})
 	if err != nil {
 		t.Fatal(err)
 	}
+	disp, err := tasks.NewDispatcher(tasks.DispatcherConfig{Store: e.store, Client: client,
+		Bots: map[string]orchestrator.Bot{w.bot.Name: w.bot}, Logger: e.logger, Poll: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := disp.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(disp.Stop)
 	srv := tasks.NewServer(rdb, tasks.ServerConfig{Bots: map[string]orchestrator.Bot{w.bot.Name: w.bot}, Logger: e.logger})
 	mux := asynq.NewServeMux()
 	handler.Register(mux)

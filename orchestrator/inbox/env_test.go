@@ -3,6 +3,7 @@ package inbox
 import (
 	"bytes"
 	"context"
+	"errors"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -70,20 +71,14 @@ type env struct {
 	tasks      []orchestrator.HumanTask // one per item, in item order
 }
 
-// fakeWriteBack records the write-back run as the task queue would.
-type fakeWriteBack struct {
-	store orchestrator.Store
-	mu    sync.Mutex
-	reqs  []orchestrator.WriteBackRequest
-}
+// fakeWriteBack acts on coding holds only, as the write-back bot does.
+type fakeWriteBack struct{}
 
-func (f *fakeWriteBack) EnqueueWriteBack(ctx context.Context, req orchestrator.WriteBackRequest) error {
-	f.mu.Lock()
-	f.reqs = append(f.reqs, req)
-	f.mu.Unlock()
-	_, _, err := f.store.CreateRun(ctx, orchestrator.Run{ID: req.RunID, Bot: "write-back", Slot: orchestrator.SlotManual,
-		Status: orchestrator.RunQueued, QueuedAt: time.Now()})
-	return err
+func (*fakeWriteBack) CanWriteBack(it orchestrator.WorkItem) error {
+	if it.Kind != orchestrator.KindCodingHold {
+		return errors.New("the write-back bot acts only on coding holds")
+	}
+	return nil
 }
 
 // fakeRuns stands in for the task queue's enqueuer.
@@ -224,7 +219,7 @@ func newEnvFrom(t *testing.T, setup envSetup) *env {
 			t.Fatal(err)
 		}
 	} else {
-		e.wb = &fakeWriteBack{store: st}
+		e.wb = &fakeWriteBack{}
 		wb = e.wb
 	}
 	e.svc, err = orchestrator.NewTaskService(orchestrator.TaskServiceConfig{Store: st, Queues: queues, WriteBack: wb})

@@ -22,53 +22,61 @@ func (s *Store) UpdateItem(ctx context.Context, u orchestrator.ItemUpdate) (orch
 	u.At = s.orNow(u.At)
 	var out orchestrator.WorkItem
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		old, err := scanItem(tx.QueryRowContext(ctx, s.d.q(`SELECT `+itemColumns+` FROM work_items WHERE id = ?`+s.d.forUpdate), u.ItemID))
-		if err != nil {
-			return err
-		}
-		if old.Version != u.Version {
-			return fmt.Errorf("%w: item %d is at version %d, not %d (%s)", orchestrator.ErrConflict, u.ItemID, old.Version, u.Version, old.Status)
-		}
-		st := u.State
-		out, err = scanItem(tx.QueryRowContext(ctx, s.d.q(`UPDATE work_items SET
-				queue = ?, status = ?, failure = ?, status_reason = ?, review = ?, priority = ?, priority_rank = ?,
-				reference = ?, defer_until = ?, due_at = ?, retry_count = ?, lease_owner = ?, lease_until = ?,
-				updated_at = ?, version = version + 1
-			WHERE id = ? AND version = ? RETURNING `+itemColumns),
-			st.Queue, string(st.Status), string(st.Failure), st.StatusReason, string(st.Review), string(st.Priority), st.Priority.Rank(),
-			st.Reference, s.d.nullTS(st.DeferUntil), s.d.nullTS(st.DueAt), st.RetryCount, st.LeaseOwner, s.d.nullTS(st.LeaseUntil),
-			s.d.ts(u.At), u.ItemID, u.Version))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: item %d changed meanwhile", orchestrator.ErrConflict, u.ItemID)
-		}
-		if err != nil {
-			if isUniqueViolation(err) {
-				return fmt.Errorf("%w: reference %q is taken in queue %s", orchestrator.ErrConflict, st.Reference, st.Queue)
-			}
-			return err
-		}
-		changes := stateChanges(old.State(), out.State())
-		enc, err := json.Marshal(changes)
-		if err != nil {
-			return err
-		}
-		h := orchestrator.HistoryEntry{ItemID: out.ID, At: u.At, Actor: u.Actor, Action: u.Action, Reason: u.Reason,
-			Changes: changes, DataHash: out.DataHash}
-		if err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), h.ItemID, s.d.ts(h.At), h.Actor, h.Action, h.Reason, string(enc), h.DataHash).Scan(&h.ID); err != nil {
-			return fmt.Errorf("append history: %w", err)
-		}
-		s.logHistory(tx, h)
-		_, err = s.appendAuditTx(ctx, tx, orchestrator.AuditEntry{
-			At: u.At, Actor: u.Actor, Action: "item." + u.Action, Subject: orchestrator.AuditSubjectItem(out.ID),
-			Detail: auditDetail(u.Reason, changes),
-		})
+		var err error
+		out, err = s.updateItemTx(ctx, tx, u)
 		return err
 	})
 	if err != nil {
 		return orchestrator.WorkItem{}, fmt.Errorf("sqlstore: update item %d (%s): %w", u.ItemID, u.Action, translate(err))
 	}
 	return out, nil
+}
+
+// updateItemTx is UpdateItem's work inside tx, for u validated and
+// stamped (UpdateTask writes a resolution's item changes with it).
+func (s *Store) updateItemTx(ctx context.Context, tx *sql.Tx, u orchestrator.ItemUpdate) (orchestrator.WorkItem, error) {
+	old, err := scanItem(tx.QueryRowContext(ctx, s.d.q(`SELECT `+itemColumns+` FROM work_items WHERE id = ?`+s.d.forUpdate), u.ItemID))
+	if err != nil {
+		return orchestrator.WorkItem{}, err
+	}
+	if old.Version != u.Version {
+		return orchestrator.WorkItem{}, fmt.Errorf("%w: item %d is at version %d, not %d (%s)", orchestrator.ErrConflict, u.ItemID, old.Version, u.Version, old.Status)
+	}
+	st := u.State
+	out, err := scanItem(tx.QueryRowContext(ctx, s.d.q(`UPDATE work_items SET
+			queue = ?, status = ?, failure = ?, status_reason = ?, review = ?, priority = ?, priority_rank = ?,
+			reference = ?, defer_until = ?, due_at = ?, retry_count = ?, lease_owner = ?, lease_until = ?,
+			updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ? RETURNING `+itemColumns),
+		st.Queue, string(st.Status), string(st.Failure), st.StatusReason, string(st.Review), string(st.Priority), st.Priority.Rank(),
+		st.Reference, s.d.nullTS(st.DeferUntil), s.d.nullTS(st.DueAt), st.RetryCount, st.LeaseOwner, s.d.nullTS(st.LeaseUntil),
+		s.d.ts(u.At), u.ItemID, u.Version))
+	if errors.Is(err, sql.ErrNoRows) {
+		return orchestrator.WorkItem{}, fmt.Errorf("%w: item %d changed meanwhile", orchestrator.ErrConflict, u.ItemID)
+	}
+	if err != nil {
+		if isUniqueViolation(err) {
+			return orchestrator.WorkItem{}, fmt.Errorf("%w: reference %q is taken in queue %s", orchestrator.ErrConflict, st.Reference, st.Queue)
+		}
+		return orchestrator.WorkItem{}, err
+	}
+	changes := stateChanges(old.State(), out.State())
+	enc, err := json.Marshal(changes)
+	if err != nil {
+		return orchestrator.WorkItem{}, err
+	}
+	h := orchestrator.HistoryEntry{ItemID: out.ID, At: u.At, Actor: u.Actor, Action: u.Action, Reason: u.Reason,
+		Changes: changes, DataHash: out.DataHash}
+	if err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), h.ItemID, s.d.ts(h.At), h.Actor, h.Action, h.Reason, string(enc), h.DataHash).Scan(&h.ID); err != nil {
+		return orchestrator.WorkItem{}, fmt.Errorf("append history: %w", err)
+	}
+	s.logHistory(tx, h)
+	_, err = s.appendAuditTx(ctx, tx, orchestrator.AuditEntry{
+		At: u.At, Actor: u.Actor, Action: "item." + u.Action, Subject: orchestrator.AuditSubjectItem(out.ID),
+		Detail: auditDetail(u.Reason, changes),
+	})
+	return out, err
 }
 
 func validateState(u orchestrator.ItemUpdate) error {

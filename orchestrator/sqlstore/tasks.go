@@ -12,7 +12,7 @@ import (
 
 const taskColumns = `id, item_id, queue, reason, status, assignee, outcome, created_at, due_at, updated_at, version,
 	priority, item_ref, item_key, item_data_hash, detail, clock_start, at_risk_at, sla_state, escalation, escalated_to,
-	escalate_at, assigned_at, assigned_by, completed_at, completed_by, resolution, writeback_run_id, payer, updated_by`
+	escalate_at, assigned_at, assigned_by, completed_at, completed_by, resolution, writeback_run_id, payer, updated_by, action_error`
 
 // CreateTask opens a human task unless an open one (any status but
 // completed) exists for the same item and reason; it returns the stored
@@ -150,7 +150,7 @@ func scanTask(r rowScanner) (orchestrator.HumanTask, error) {
 		timeScan{&t.CreatedAt}, timeScan{&t.DueAt}, timeScan{&t.UpdatedAt}, &t.Version,
 		&priority, &t.ItemRef, &t.ItemKey, &t.ItemDataHash, &t.Detail, timeScan{&t.ClockStart}, timeScan{&t.AtRiskAt}, &slaState,
 		&t.Escalation, &t.EscalatedTo, timeScan{&t.EscalateAt}, timeScan{&t.AssignedAt}, &t.AssignedBy,
-		timeScan{&t.CompletedAt}, &t.CompletedBy, &t.Resolution, &t.WriteBackRunID, &t.Payer, &t.UpdatedBy)
+		timeScan{&t.CompletedAt}, &t.CompletedBy, &t.Resolution, &t.WriteBackRunID, &t.Payer, &t.UpdatedBy, &t.ActionError)
 	t.Status, t.Priority, t.SLAState = orchestrator.TaskStatus(status), orchestrator.Priority(priority), orchestrator.SLAState(slaState)
 	return t, err
 }

@@ -40,6 +40,20 @@ func (s *Store) UpdateTask(ctx context.Context, u orchestrator.TaskUpdate) (orch
 	default:
 		return orchestrator.HumanTask{}, fmt.Errorf("sqlstore: update task %d: %w: status %q", t.ID, orchestrator.ErrInvalid, t.Status)
 	}
+	for i := range u.Items {
+		if u.Items[i].ItemID != t.ItemID || t.ItemID == 0 {
+			return orchestrator.HumanTask{}, fmt.Errorf("sqlstore: update task %d: %w: item change %d is not of the task's item", t.ID, orchestrator.ErrInvalid, i)
+		}
+		if err := validateState(u.Items[i]); err != nil {
+			return orchestrator.HumanTask{}, fmt.Errorf("sqlstore: update task %d: item %d: %w", t.ID, t.ItemID, err)
+		}
+		u.Items[i].At = s.orNow(u.Items[i].At)
+	}
+	for _, m := range u.Outbox {
+		if err := validMessage(m); err != nil {
+			return orchestrator.HumanTask{}, fmt.Errorf("sqlstore: update task %d: %w", t.ID, err)
+		}
+	}
 	at := s.orNow(u.At)
 	var out orchestrator.HumanTask
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -48,12 +62,12 @@ func (s *Store) UpdateTask(ctx context.Context, u orchestrator.TaskUpdate) (orch
 				queue = ?, status = ?, assignee = ?, outcome = ?, due_at = ?, updated_at = ?, version = version + 1,
 				priority = ?, priority_rank = ?, detail = ?, at_risk_at = ?, sla_state = ?, escalation = ?,
 				escalated_to = ?, escalate_at = ?, assigned_at = ?, assigned_by = ?, completed_at = ?, completed_by = ?,
-				resolution = ?, writeback_run_id = ?, updated_by = ?
+				resolution = ?, writeback_run_id = ?, updated_by = ?, action_error = ?
 			WHERE id = ? AND version = ? RETURNING `+taskColumns),
 			t.Queue, string(t.Status), t.Assignee, t.Outcome, s.d.nullTS(t.DueAt), s.d.ts(at),
 			string(t.Priority), t.Priority.Rank(), t.Detail, s.d.nullTS(t.AtRiskAt), string(t.SLAState), t.Escalation,
 			t.EscalatedTo, s.d.nullTS(t.EscalateAt), s.d.nullTS(t.AssignedAt), t.AssignedBy, s.d.nullTS(t.CompletedAt), t.CompletedBy,
-			t.Resolution, t.WriteBackRunID, u.Actor, t.ID, t.Version))
+			t.Resolution, t.WriteBackRunID, u.Actor, t.ActionError, t.ID, t.Version))
 		if errors.Is(err, sql.ErrNoRows) {
 			var exists int
 			if err := tx.QueryRowContext(ctx, s.d.q(`SELECT 1 FROM human_tasks WHERE id = ?`), t.ID).Scan(&exists); err != nil {
@@ -69,10 +83,22 @@ func (s *Store) UpdateTask(ctx context.Context, u orchestrator.TaskUpdate) (orch
 				return err
 			}
 		}
-		_, err = s.appendAuditTx(ctx, tx, orchestrator.AuditEntry{
+		if _, err = s.appendAuditTx(ctx, tx, orchestrator.AuditEntry{
 			At: at, Actor: u.Actor, Action: u.Action, Subject: orchestrator.AuditSubjectTask(out.ItemID, out.ID), Detail: u.Detail,
-		})
-		return err
+		}); err != nil {
+			return err
+		}
+		for _, iu := range u.Items {
+			if _, err := s.updateItemTx(ctx, tx, iu); err != nil {
+				return fmt.Errorf("item %d (%s): %w", iu.ItemID, iu.Action, err)
+			}
+		}
+		for _, m := range u.Outbox {
+			if err := s.addOutboxTx(ctx, tx, m, at); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return orchestrator.HumanTask{}, fmt.Errorf("sqlstore: update task %d (%s): %w", t.ID, u.Action, translate(err))
