@@ -3,10 +3,10 @@ package inbox
 import (
 	"bytes"
 	"context"
-	"errors"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
