@@ -17,8 +17,6 @@ import (
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
 	"github.com/docket-rpa/docket/orchestrator/storetest"
-	"github.com/docket-rpa/docket/tasks"
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -199,10 +197,7 @@ bots:
 		return err == nil
 	})
 	bot, _ := st.Bot(ctx, "coding-holds")
-	run, err := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil).EnqueueNow(ctx, bot)
-	if err != nil {
-		t.Fatal(err)
-	}
+	run := enqueueNow(t, st, rdb, bot)[0]
 	waitFor(t, 90*time.Second, "worker-a to read some accounts", func() bool {
 		r, err := st.Run(ctx, run.ID)
 		return err == nil && r.Records >= 10

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
-	"github.com/docket-rpa/docket/tasks"
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -125,17 +123,17 @@ func TestScaleAndFaults(t *testing.T) {
 	mustf(t, err, "redis url")
 	rdb := redis.NewClient(opt)
 	defer rdb.Close()
-	enq := tasks.NewEnqueuer(asynq.NewClientFromRedisClient(rdb), st, nil)
 	backlogAt := time.Now()
+	var backlog []orchestrator.Bot
 	for _, d := range defs {
 		if d.schedule != "" {
 			continue
 		}
 		b, err := st.Bot(ctx, d.name)
 		mustf(t, err, "bot %s", d.name)
-		_, err = enq.EnqueueNow(ctx, b)
-		mustf(t, err, "enqueue %s", d.name)
+		backlog = append(backlog, b)
 	}
+	enqueueNow(t, st, rdb, backlog...)
 	t.Logf("backlog enqueued %s after the test began", backlogAt.Sub(began).Round(100*time.Millisecond))
 	w := &runWatch{t: t, st: st, workers: workers, attempts: map[string]map[int]*attemptSeen{}, runs: map[string]orchestrator.Run{}}
 	var faults []*fault
