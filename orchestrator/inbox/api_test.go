@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/docket-rpa/docket/orchestrator"
 )
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
@@ -41,6 +44,7 @@ func TestAPIAnswersMatchOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/tasks/" + id + "/release", "/api/v1/tasks/{id}/release", `{}`},
 		{"POST", "/api/v1/tasks/" + id + "/assign", "/api/v1/tasks/{id}/assign", `{"user": "admin"}`},
 		{"POST", "/api/v1/tasks/" + id + "/resolve", "/api/v1/tasks/{id}/resolve", `{"outcome": "code_corrected"}`},
+		{"POST", "/api/v1/tasks/" + id + "/retry-writeback", "/api/v1/tasks/{id}/retry-writeback", `{}`},
 		{"GET", "/api/v1/evidence/" + strconv.FormatInt(e.screenshot.ID, 10), "/api/v1/evidence/{id}", ""},
 		{"GET", "/api/v1/queues", "/api/v1/queues", ""},
 		{"GET", "/api/v1/bots", "/api/v1/bots", ""},
@@ -54,6 +58,12 @@ func TestAPIAnswersMatchOpenAPI(t *testing.T) {
 	}
 	covered := map[string]bool{}
 	for _, call := range calls {
+		if strings.HasSuffix(call.pattern, "/retry-writeback") {
+			// The write-back the resolution asked for failed for good.
+			if _, err := e.svc.WriteBackFailed(context.Background(), task.ID, orchestrator.WriteBackRunID(task.ID), "The portal refused."); err != nil {
+				t.Fatal(err)
+			}
+		}
 		req, _ := http.NewRequest(call.method, e.http.URL+call.path, strings.NewReader(call.body))
 		if call.method == "POST" {
 			req.Header.Set(csrfHeader, csrf)
@@ -85,7 +95,7 @@ func TestAPIAnswersMatchOpenAPI(t *testing.T) {
 	// The task document carries the task's steps in snake_case.
 	req, _ := http.NewRequest("GET", e.http.URL+"/api/v1/tasks/"+id, nil)
 	_, body := do(t, c, req)
-	for _, want := range []string{`"item_id":`, `"write_back_run_id": "writeback@task-` + id + `"`, `"action": "task.claimed"`,
+	for _, want := range []string{`"item_id":`, `"write_back_run_id": "writeback@task-` + id + `-retry-v`, `"action": "task.claimed"`,
 		`"action": "task.resolved"`, `"sla_now":`, `"write_back":`, `"content_url":`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("task document lacks %s", want)

@@ -45,6 +45,9 @@ type TaskRecordJSON struct {
 	CompletedAt    time.Time               `json:"completed_at,omitzero"`
 	CompletedBy    string                  `json:"completed_by"`
 	WriteBackRunID string                  `json:"write_back_run_id"`
+	// ActionFailed says, in words, why the write-back failed for good;
+	// empty while it has not. Supervisors may retry it.
+	ActionFailed string `json:"action_failed"`
 }
 
 func taskRecordJSON(t orchestrator.HumanTask) TaskRecordJSON {
@@ -56,6 +59,7 @@ func taskRecordJSON(t orchestrator.HumanTask) TaskRecordJSON {
 		Escalation: t.Escalation, EscalatedTo: t.EscalatedTo, EscalateAt: utc(t.EscalateAt),
 		AssignedAt: utc(t.AssignedAt), AssignedBy: t.AssignedBy, Outcome: t.Outcome, Resolution: t.Resolution,
 		CompletedAt: utc(t.CompletedAt), CompletedBy: t.CompletedBy, WriteBackRunID: t.WriteBackRunID,
+		ActionFailed: t.ActionError,
 	}
 }
 

@@ -36,14 +36,15 @@ func ExampleServer_Routes() {
 	}
 	for _, rt := range srv.Routes() {
 		if !rt.API && len(rt.Pattern) > 7 && rt.Pattern[:7] == "/tasks/" {
-			fmt.Printf("%-4s %-26s %s\n", rt.Method, rt.Pattern, rt.Role)
+			fmt.Printf("%-4s %-32s %s\n", rt.Method, rt.Pattern, rt.Role)
 		}
 	}
 	// Output:
-	// GET  /tasks/{id}                staff
-	// POST /tasks/{id}/claim          staff
-	// POST /tasks/{id}/release        staff
-	// POST /tasks/{id}/comments       staff
-	// POST /tasks/{id}/resolve        staff
-	// POST /tasks/{id}/assign         supervisor
+	// GET  /tasks/{id}                      staff
+	// POST /tasks/{id}/claim                staff
+	// POST /tasks/{id}/release              staff
+	// POST /tasks/{id}/comments             staff
+	// POST /tasks/{id}/resolve              staff
+	// POST /tasks/{id}/assign               supervisor
+	// POST /tasks/{id}/retry-writeback      supervisor
 }

@@ -150,6 +150,7 @@ var flashes = map[string]string{
 	"assigned":  "Task assigned.",
 	"commented": "Comment added.",
 	"resolved":  "Task resolved.",
+	"retried":   "Write-back requested again.",
 	"paused":    "Schedule paused.",
 	"resumed":   "Schedule resumed.",
 	"started":   "Run enqueued.",

@@ -38,6 +38,7 @@ func (s *Server) table() []Route {
 		page("POST", "/tasks/{id}/comments", staff, s.taskAction(actComment)),
 		page("POST", "/tasks/{id}/resolve", staff, s.taskAction(actResolve)),
 		page("POST", "/tasks/{id}/assign", supervisor, s.taskAction(actAssign)),
+		page("POST", "/tasks/{id}/retry-writeback", supervisor, s.taskAction(actRetryWriteBack)),
 		page("GET", "/evidence/{id}", staff, s.evidenceContent),
 
 		page("GET", "/queues", viewer, s.queuesPage),
@@ -64,6 +65,7 @@ func (s *Server) table() []Route {
 		api("POST", "/api/v1/tasks/{id}/comments", staff, "Comment on a task", s.apiTaskAction(actComment)),
 		api("POST", "/api/v1/tasks/{id}/resolve", staff, "Resolve a task with an outcome", s.apiTaskAction(actResolve)),
 		api("POST", "/api/v1/tasks/{id}/assign", supervisor, "Assign a task to a user", s.apiTaskAction(actAssign)),
+		api("POST", "/api/v1/tasks/{id}/retry-writeback", supervisor, "Request a failed write-back again (a new run)", s.apiTaskAction(actRetryWriteBack)),
 		api("GET", "/api/v1/evidence/{id}", staff, "Evidence record (metadata)", s.apiEvidence),
 		api("GET", "/api/v1/evidence/{id}/content", staff, "Evidence content, verified against its hash", s.evidenceContent),
 		api("GET", "/api/v1/queues", viewer, "Queues with backlog and aging", s.apiQueues),

@@ -20,26 +20,27 @@ type apiAnswer struct {
 // types, so the document cannot drift from what the handlers write. A
 // test checks every API route is here and that real answers match.
 var apiAnswers = map[string]apiAnswer{
-	"GET /api/v1/me":                      {http.StatusOK, UserJSON{}},
-	"GET /api/v1/tasks":                   {http.StatusOK, TaskListJSON{}},
-	"GET /api/v1/tasks/{id}":              {http.StatusOK, TaskJSON{}},
-	"POST /api/v1/tasks/{id}/claim":       {http.StatusOK, TaskJSON{}},
-	"POST /api/v1/tasks/{id}/release":     {http.StatusOK, TaskJSON{}},
-	"POST /api/v1/tasks/{id}/comments":    {http.StatusCreated, TaskJSON{}},
-	"POST /api/v1/tasks/{id}/resolve":     {http.StatusOK, TaskJSON{}},
-	"POST /api/v1/tasks/{id}/assign":      {http.StatusOK, TaskJSON{}},
-	"GET /api/v1/evidence/{id}":           {http.StatusOK, EvidenceJSON{}},
-	"GET /api/v1/queues":                  {http.StatusOK, QueuesJSON{}},
-	"GET /api/v1/bots":                    {http.StatusOK, BotsJSON{}},
-	"GET /api/v1/runs":                    {http.StatusOK, RunsJSON{}},
-	"GET /api/v1/runs/{id}":               {http.StatusOK, RunDetailJSON{}},
-	"POST /api/v1/schedules/{bot}/pause":  {http.StatusOK, PauseJSON{}},
-	"POST /api/v1/schedules/{bot}/resume": {http.StatusOK, PauseJSON{}},
-	"POST /api/v1/schedules/{bot}/run":    {http.StatusAccepted, RunStartedJSON{}},
-	"GET /api/v1/audit":                   {http.StatusOK, AuditListJSON{}},
-	"GET /api/v1/users":                   {http.StatusOK, UsersJSON{}},
-	"GET /api/v1/evidence/{id}/content":   {http.StatusOK, nil}, // the bytes themselves
-	"GET /api/openapi.json":               {http.StatusOK, nil},
+	"GET /api/v1/me":                          {http.StatusOK, UserJSON{}},
+	"GET /api/v1/tasks":                       {http.StatusOK, TaskListJSON{}},
+	"GET /api/v1/tasks/{id}":                  {http.StatusOK, TaskJSON{}},
+	"POST /api/v1/tasks/{id}/claim":           {http.StatusOK, TaskJSON{}},
+	"POST /api/v1/tasks/{id}/release":         {http.StatusOK, TaskJSON{}},
+	"POST /api/v1/tasks/{id}/comments":        {http.StatusCreated, TaskJSON{}},
+	"POST /api/v1/tasks/{id}/resolve":         {http.StatusOK, TaskJSON{}},
+	"POST /api/v1/tasks/{id}/assign":          {http.StatusOK, TaskJSON{}},
+	"POST /api/v1/tasks/{id}/retry-writeback": {http.StatusOK, TaskJSON{}},
+	"GET /api/v1/evidence/{id}":               {http.StatusOK, EvidenceJSON{}},
+	"GET /api/v1/queues":                      {http.StatusOK, QueuesJSON{}},
+	"GET /api/v1/bots":                        {http.StatusOK, BotsJSON{}},
+	"GET /api/v1/runs":                        {http.StatusOK, RunsJSON{}},
+	"GET /api/v1/runs/{id}":                   {http.StatusOK, RunDetailJSON{}},
+	"POST /api/v1/schedules/{bot}/pause":      {http.StatusOK, PauseJSON{}},
+	"POST /api/v1/schedules/{bot}/resume":     {http.StatusOK, PauseJSON{}},
+	"POST /api/v1/schedules/{bot}/run":        {http.StatusAccepted, RunStartedJSON{}},
+	"GET /api/v1/audit":                       {http.StatusOK, AuditListJSON{}},
+	"GET /api/v1/users":                       {http.StatusOK, UsersJSON{}},
+	"GET /api/v1/evidence/{id}/content":       {http.StatusOK, nil}, // the bytes themselves
+	"GET /api/openapi.json":                   {http.StatusOK, nil},
 }
 
 // schemaSet collects the component schemas of named record types.

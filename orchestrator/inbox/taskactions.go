@@ -17,10 +17,11 @@ const (
 	actComment
 	actResolve
 	actAssign
+	actRetryWriteBack
 )
 
 func (a taskAct) String() string {
-	return [...]string{"claim", "release", "comment", "resolve", "assign"}[a]
+	return [...]string{"claim", "release", "comment", "resolve", "assign", "retry the write-back of"}[a]
 }
 
 // taskInput is what a task form or API body carries. Version is the task
@@ -40,7 +41,8 @@ func (in *taskInput) clean() {
 }
 
 // flashKeys are the confirmations after each action.
-var flashKeys = map[taskAct]string{actClaim: "claimed", actRelease: "released", actComment: "commented", actResolve: "resolved", actAssign: "assigned"}
+var flashKeys = map[taskAct]string{actClaim: "claimed", actRelease: "released", actComment: "commented", actResolve: "resolved", actAssign: "assigned",
+	actRetryWriteBack: "retried"}
 
 // doTask validates input and runs the action through the task service,
 // which checks the lifecycle, the version and who holds the task, and
@@ -73,6 +75,8 @@ func (s *Server) doTask(ctx context.Context, p *principal, id int64, act taskAct
 			return orchestrator.HumanTask{}, err
 		}
 		return s.cfg.Tasks.Resolve(ctx, id, in.Version, user, orchestrator.Resolution{Outcome: in.Outcome, Note: in.Note})
+	case actRetryWriteBack:
+		return s.cfg.Tasks.RetryWriteBack(ctx, id, in.Version, user)
 	case actAssign:
 		to, err := s.cfg.Users.UserByName(ctx, in.User)
 		if errors.Is(err, orchestrator.ErrNotFound) || (err == nil && (to.Disabled || !to.Role.Includes(orchestrator.RoleStaff))) {

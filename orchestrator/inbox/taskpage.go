@@ -139,6 +139,8 @@ type taskPageView struct {
 	Mine     bool
 	CanClaim bool
 	Open     bool
+	// CanRetry offers Retry on a write-back that failed for good.
+	CanRetry bool
 	Form     taskInput
 	Staff    []string // who a supervisor may assign to
 }
@@ -168,7 +170,8 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, p *principal
 	t := d.Task
 	v := taskPageView{taskDetail: d, Form: form, Open: t.Status.Open(),
 		Mine:     t.Assignee == p.User.Name && t.Status.Open(),
-		CanClaim: t.Status.Open() && t.Assignee == ""}
+		CanClaim: t.Status.Open() && t.Assignee == "",
+		CanRetry: t.ActionError != "" && p.Can(orchestrator.RoleSupervisor)}
 	if p.Can(orchestrator.RoleSupervisor) {
 		users, err := s.cfg.Users.Users(r.Context())
 		if err != nil {
