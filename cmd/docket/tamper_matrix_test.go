@@ -520,3 +520,39 @@ func forgeBundle(t *testing.T, dir string) {
 		t.Fatalf("the forgery should verify against its own key: %v", err)
 	}
 }
+
+// An edit of work_items.data stays detectable after people act on the item:
+// their history entries log the last logged data hash, not the edited row's.
+func TestTamperItemDataThenPersonActs(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			m := newMatrixEnv(t, dialect)
+			if code, out, errOut := runMain(t, ctx, m.env, "audit", "checkpoint"); code != 0 {
+				t.Fatalf("checkpoint: exit %d\n%s%s", code, out, errOut)
+			}
+			data := `{"account_number":"A1","coding_status":"coded"}`
+			sum := sha256.Sum256([]byte(data))
+			m.exec(t, "UPDATE work_items SET data = ?, data_hash = ? WHERE id = 1", data, hex.EncodeToString(sum[:]))
+			it, err := m.st.Item(ctx, 1)
+			must(t, err)
+			st := it.State()
+			st.Priority = orchestrator.PriorityHigh
+			_, err = m.st.UpdateItem(ctx, orchestrator.ItemUpdate{ItemID: 1, Version: it.Version, State: st,
+				Actor: "user:alice", Action: "reprioritised", Reason: "payer escalation"})
+			must(t, err)
+			tasks, err := m.st.Tasks(ctx, orchestrator.TaskFilter{ItemID: 1})
+			must(t, err)
+			_, err = m.st.AddComment(ctx, orchestrator.TaskComment{TaskID: tasks[0].ID, Author: "alice", Body: "checked"})
+			must(t, err)
+			if code, out, errOut := runMain(t, ctx, m.env, "audit", "checkpoint"); code != 0 {
+				t.Fatalf("checkpoint after the steps: exit %d\n%s%s", code, out, errOut)
+			}
+			code, out, errOut := runMain(t, ctx, m.env, "audit", "verify")
+			if code != 1 || !strings.Contains(errOut, "item 1: its data is not the state its last logged history entry") {
+				t.Fatalf("edited data laundered by later steps: exit %d\n%s%s", code, out, errOut)
+			}
+		})
+	}
+}

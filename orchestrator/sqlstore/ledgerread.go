@@ -245,6 +245,10 @@ func (n sqlNullInt) Scan(v any) error {
 	return nil
 }
 
+// lastLoggedHash is the data hash the last history entry of item w logged
+// (the item row's own when it has none).
+const lastLoggedHash = `COALESCE((SELECT h.data_hash FROM item_history h WHERE h.item_id = w.id ORDER BY h.id DESC LIMIT 1), w.data_hash)`
+
 const historyColumns = `id, item_id, at, actor, action, reason, changes, data_hash`
 
 func (s *Store) historyQuery(ctx context.Context, tail string, args ...any) ([]orchestrator.HistoryEntry, error) {

@@ -66,7 +66,12 @@ func (s *Store) updateItemTx(ctx context.Context, tx *sql.Tx, u orchestrator.Ite
 		return orchestrator.WorkItem{}, err
 	}
 	h := orchestrator.HistoryEntry{ItemID: out.ID, At: u.At, Actor: u.Actor, Action: u.Action, Reason: u.Reason,
-		Changes: changes, DataHash: out.DataHash}
+		Changes: changes}
+	// A lifecycle change leaves the data as it was logged last, which an
+	// edit of work_items.data behind the store's back must not replace.
+	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT `+lastLoggedHash+` FROM work_items w WHERE w.id = ?`), out.ID).Scan(&h.DataHash); err != nil {
+		return orchestrator.WorkItem{}, fmt.Errorf("last logged data hash: %w", err)
+	}
 	if err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), h.ItemID, s.d.ts(h.At), h.Actor, h.Action, h.Reason, string(enc), h.DataHash).Scan(&h.ID); err != nil {
 		return orchestrator.WorkItem{}, fmt.Errorf("append history: %w", err)

@@ -222,8 +222,11 @@ func (s *Store) taskHistoryTx(ctx context.Context, tx *sql.Tx, itemID int64, at 
 		return nil
 	}
 	h := orchestrator.HistoryEntry{ItemID: itemID, At: at, Actor: actor, Action: action, Reason: reason}
+	// The data hash is the last logged one, not the item row's: a step
+	// taken after someone edited work_items.data must not log the edit as
+	// the item's state.
 	err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO item_history (item_id, at, actor, action, reason, changes, data_hash)
-		SELECT id, ?, ?, ?, ?, '[]', data_hash FROM work_items WHERE id = ? RETURNING id, data_hash`),
+		SELECT w.id, ?, ?, ?, ?, '[]', `+lastLoggedHash+` FROM work_items w WHERE w.id = ? RETURNING id, data_hash`),
 		s.d.ts(at), actor, action, reason, itemID).Scan(&h.ID, &h.DataHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // no such item: nothing to record, as before
