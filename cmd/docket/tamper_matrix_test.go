@@ -160,13 +160,14 @@ func (m *matrixEnv) id(t *testing.T, query string) int64 {
 func (m *matrixEnv) dropGuards(t *testing.T) {
 	t.Helper()
 	if m.dialect == "postgres" {
-		for _, table := range []string{"audit_log", "item_history", "evidence", "ledger_leaves", "ledger_hashes"} {
+		for _, table := range []string{"audit_log", "item_history", "evidence", "ledger_leaves"} {
 			m.exec(t, "DROP TRIGGER "+table+"_append_only ON "+table)
 		}
+		m.exec(t, "DROP TRIGGER ledger_leaves_hashed_once ON ledger_leaves")
 		m.exec(t, "ALTER TABLE item_history DROP CONSTRAINT item_history_item_id_fkey")
 		return
 	}
-	for _, table := range []string{"audit_log", "item_history", "evidence", "ledger_leaves", "ledger_hashes"} {
+	for _, table := range []string{"audit_log", "item_history", "evidence", "ledger_leaves"} {
 		m.exec(t, "DROP TRIGGER "+table+"_append_only_update")
 		m.exec(t, "DROP TRIGGER "+table+"_append_only_delete")
 	}
@@ -264,8 +265,8 @@ func TestTamperMatrix(t *testing.T) {
 }
 
 // truncate cuts the newest records off as a careful tamperer would: from
-// the record's ledger leaf on, every later record, leaf and tree hash,
-// and the tree size, so what remains is a valid shorter ledger. For item
+// the record's ledger leaf on, every later record and leaf (with its tree
+// hashes), and the tree size, so what remains is a valid shorter ledger. For item
 // data it removes the newest item and what the ledger logged about it.
 func (m *matrixEnv) truncate(t *testing.T, tg target, id int64) {
 	t.Helper()
@@ -286,7 +287,6 @@ func (m *matrixEnv) truncate(t *testing.T, tg target, id int64) {
 		m.exec(t, "DELETE FROM "+tables[e.Leaf.Kind]+" = ?", e.Leaf.Ref)
 	}
 	m.exec(t, "DELETE FROM ledger_leaves WHERE n >= ?", n)
-	m.exec(t, "DELETE FROM ledger_hashes WHERE idx >= ?", tlog.StoredHashIndex(0, n))
 	m.exec(t, "UPDATE ledger_head SET size = ?", n)
 }
 
@@ -337,10 +337,11 @@ func (m *matrixEnv) recompute(t *testing.T, tg target, id int64) {
 		hs, err := tlog.StoredHashes(e.N, e.Data, r)
 		must(t, err)
 		hashes = append(hashes, hs...)
-	}
-	m.exec(t, "DELETE FROM ledger_hashes")
-	for i, h := range hashes {
-		m.exec(t, "INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)", int64(i), h[:])
+		var blob []byte
+		for _, h := range hs {
+			blob = append(blob, h[:]...)
+		}
+		m.exec(t, "UPDATE ledger_leaves SET hashes = ? WHERE n = ?", blob, e.N)
 	}
 }
 

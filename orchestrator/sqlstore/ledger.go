@@ -11,7 +11,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// ledgerChunk bounds the rows of one ledger insert (3 parameters a row).
+// ledgerChunk bounds the rows of one ledger insert (4 parameters a row).
 const ledgerChunk = 1000
 
 // leaf is a record waiting to be appended to the ledger when its
@@ -61,8 +61,8 @@ func (s *Store) logHistory(tx *sql.Tx, h orchestrator.HistoryEntry) {
 
 // appendLeaves adds leaves to the ledger within tx: it locks the head row
 // (PostgreSQL; SQLite's immediate transaction holds the write lock
-// already), computes the new stored hashes from the tree's right edge and
-// writes them, the leaves and the new size.
+// already), computes each leaf's stored hashes from the tree's right edge
+// and writes one row per leaf and the new size.
 func (s *Store) appendLeaves(ctx context.Context, tx *sql.Tx, leaves []leaf) error {
 	if len(leaves) == 0 {
 		return nil
@@ -75,34 +75,35 @@ func (s *Store) appendLeaves(ctx context.Context, tx *sql.Tx, leaves []leaf) err
 	for i, l := range leaves {
 		data[i] = l.data
 	}
-	if err := s.storeHashes(ctx, tx, size, data); err != nil {
+	blobs, err := s.leafHashes(ctx, tx, size, data)
+	if err != nil {
 		return err
 	}
 	if s.d.name == "postgres" {
-		// Three array parameters however many leaves: PostgreSQL plans a
+		// Four array parameters however many leaves: PostgreSQL plans a
 		// long VALUES list slowly.
 		ns, kinds, refs := make([]int64, len(leaves)), make([]string, len(leaves)), make([]int64, len(leaves))
 		for j, l := range leaves {
 			ns[j], kinds[j], refs[j] = size+int64(j), l.Kind, l.Ref
 		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_leaves (n, kind, ref)
-			SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[])`), ns, kinds, refs); err != nil {
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_leaves (n, kind, ref, hashes)
+			SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bytea[])`), ns, kinds, refs, blobs); err != nil {
 			return fmt.Errorf("ledger leaves: %w", err)
 		}
-		return nil
-	}
-	for start := 0; start < len(leaves); start += ledgerChunk {
-		end := min(start+ledgerChunk, len(leaves))
-		args := make([]any, 0, 3*(end-start))
-		for j := start; j < end; j++ {
-			args = append(args, size+int64(j), leaves[j].Kind, leaves[j].Ref)
+	} else {
+		for start := 0; start < len(leaves); start += ledgerChunk {
+			end := min(start+ledgerChunk, len(leaves))
+			args := make([]any, 0, 4*(end-start))
+			for j := start; j < end; j++ {
+				args = append(args, size+int64(j), leaves[j].Kind, leaves[j].Ref, blobs[j])
+			}
+			if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_leaves (n, kind, ref, hashes) VALUES (?, ?, ?, ?)`+
+				strings.Repeat(", (?, ?, ?, ?)", end-start-1)), args...); err != nil {
+				return fmt.Errorf("ledger leaves: %w", err)
+			}
 		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_leaves (n, kind, ref) VALUES (?, ?, ?)`+
-			strings.Repeat(", (?, ?, ?)", end-start-1)), args...); err != nil {
-			return fmt.Errorf("ledger leaves: %w", err)
-		}
 	}
-	return nil
+	return s.setLedgerSize(ctx, tx, size+int64(len(leaves)))
 }
 
 // lockLedger locks the head row for the rest of tx and reads the size.
@@ -114,50 +115,33 @@ func (s *Store) lockLedger(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return size, nil
 }
 
-// storeHashes writes the stored hashes of leaves size, size+1, ... (their
-// encodings in data) and the new size.
-func (s *Store) storeHashes(ctx context.Context, tx *sql.Tx, size int64, data [][]byte) error {
+func (s *Store) setLedgerSize(ctx context.Context, tx *sql.Tx, size int64) error {
+	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE ledger_head SET size = ? WHERE id = 1`), size); err != nil {
+		return fmt.Errorf("ledger head: %w", err)
+	}
+	return nil
+}
+
+// leafHashes computes the stored hashes of leaves size, size+1, ... (their
+// encodings in data), each leaf's concatenated.
+func (s *Store) leafHashes(ctx context.Context, tx *sql.Tx, size int64, data [][]byte) ([][]byte, error) {
 	r := &txHashes{s: s, ctx: ctx, tx: tx, mem: map[int64]tlog.Hash{}}
-	var idx []int64
-	var hashes []tlog.Hash
+	blobs := make([][]byte, len(data))
 	for i, d := range data {
 		n := size + int64(i)
 		hs, err := tlog.StoredHashes(n, d, r)
 		if err != nil {
-			return fmt.Errorf("ledger hashes of leaf %d: %w", n, err)
+			return nil, fmt.Errorf("ledger hashes of leaf %d: %w", n, err)
 		}
 		first := tlog.StoredHashIndex(0, n)
+		blob := make([]byte, 0, len(hs)*tlog.HashSize)
 		for j, h := range hs {
 			r.mem[first+int64(j)] = h
-			idx = append(idx, first+int64(j))
-			hashes = append(hashes, h)
+			blob = append(blob, h[:]...)
 		}
+		blobs[i] = blob
 	}
-	if s.d.name == "postgres" {
-		raw := make([][]byte, len(hashes))
-		for j := range hashes {
-			raw[j] = hashes[j][:]
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_hashes (idx, hash)
-			SELECT * FROM unnest(?::bigint[], ?::bytea[])`), idx, raw); err != nil {
-			return fmt.Errorf("ledger hashes: %w", err)
-		}
-	}
-	for start := 0; s.d.name != "postgres" && start < len(idx); start += ledgerChunk {
-		end := min(start+ledgerChunk, len(idx))
-		args := make([]any, 0, 2*(end-start))
-		for j := start; j < end; j++ {
-			args = append(args, idx[j], hashes[j][:])
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`+
-			strings.Repeat(", (?, ?)", end-start-1)), args...); err != nil {
-			return fmt.Errorf("ledger hashes: %w", err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE ledger_head SET size = ? WHERE id = 1`), size+int64(len(data))); err != nil {
-		return fmt.Errorf("ledger head: %w", err)
-	}
-	return nil
+	return blobs, nil
 }
 
 // txHashes reads stored hashes within a transaction, the ones computed in
@@ -196,41 +180,55 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// readHashes reads stored hashes by index; a missing one is an error.
+// readHashes reads stored hashes by index. The hash at level L of
+// subtree k was stored with the leaf that completed it, ((k+1)<<L)-1, as
+// that leaf's L-th hash. A missing one is an error.
 func readHashes(ctx context.Context, s *Store, q querier, indexes []int64) ([]tlog.Hash, error) {
 	if len(indexes) == 0 {
 		return nil, nil
 	}
-	rows, err := q.QueryContext(ctx, s.d.q(`SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+
-		strings.Repeat(", ?", len(indexes)-1)+`)`), int64sAny(indexes)...)
+	type at struct {
+		leaf  int64
+		level int
+	}
+	where := make([]at, len(indexes))
+	var leaves []int64
+	seen := map[int64]bool{}
+	for i, x := range indexes {
+		level, k := tlog.SplitStoredHashIndex(x)
+		where[i] = at{(k+1)<<level - 1, level}
+		if !seen[where[i].leaf] {
+			seen[where[i].leaf] = true
+			leaves = append(leaves, where[i].leaf)
+		}
+	}
+	rows, err := q.QueryContext(ctx, s.d.q(`SELECT n, hashes FROM ledger_leaves WHERE n IN (?`+
+		strings.Repeat(", ?", len(leaves)-1)+`)`), int64sAny(leaves)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	got := make(map[int64]tlog.Hash, len(indexes))
+	blobs := make(map[int64][]byte, len(leaves))
 	for rows.Next() {
 		var (
-			i int64
+			n int64
 			b []byte
 		)
-		if err := rows.Scan(&i, &b); err != nil {
+		if err := rows.Scan(&n, &b); err != nil {
 			return nil, err
 		}
-		if len(b) != tlog.HashSize {
-			return nil, fmt.Errorf("ledger hash %d is %d bytes", i, len(b))
-		}
-		got[i] = tlog.Hash(b)
+		blobs[n] = b
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]tlog.Hash, len(indexes))
-	for k, x := range indexes {
-		h, ok := got[x]
-		if !ok {
-			return nil, fmt.Errorf("ledger hash %d: %w", x, orchestrator.ErrNotFound)
+	for i, w := range where {
+		b := blobs[w.leaf]
+		if len(b) < (w.level+1)*tlog.HashSize {
+			return nil, fmt.Errorf("ledger hash %d (leaf %d, level %d): %w", indexes[i], w.leaf, w.level, orchestrator.ErrNotFound)
 		}
-		out[k] = h
+		out[i] = tlog.Hash(b[w.level*tlog.HashSize : (w.level+1)*tlog.HashSize])
 	}
 	return out, nil
 }
@@ -262,7 +260,16 @@ func (s *Store) catchUpLedger(ctx context.Context) error {
 		if err != nil || locked != size {
 			return err // another process caught up meanwhile
 		}
-		return s.storeHashes(ctx, tx, size, data)
+		blobs, err := s.leafHashes(ctx, tx, size, data)
+		if err != nil {
+			return err
+		}
+		for i, b := range blobs {
+			if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE ledger_leaves SET hashes = ? WHERE n = ?`), b, size+int64(i)); err != nil {
+				return err
+			}
+		}
+		return s.setLedgerSize(ctx, tx, size+int64(len(blobs)))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: ledger catch-up: %w", err)

@@ -65,17 +65,23 @@ func (s *Store) LedgerEntries(ctx context.Context, from int64, limit int) ([]orc
 }
 
 func (s *Store) ledgerEntries(ctx context.Context, from int64, limit int) ([]orchestrator.LedgerEntry, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT n, kind, ref FROM ledger_leaves WHERE n >= ? ORDER BY n LIMIT ?`), from, limit)
+	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT n, kind, ref, hashes FROM ledger_leaves WHERE n >= ? ORDER BY n LIMIT ?`), from, limit)
 	if err != nil {
 		return nil, err
 	}
 	var entries []orchestrator.LedgerEntry
 	refs := map[string][]int64{}
 	for rows.Next() {
-		var e orchestrator.LedgerEntry
-		if err := rows.Scan(&e.N, &e.Leaf.Kind, &e.Leaf.Ref); err != nil {
+		var (
+			e      orchestrator.LedgerEntry
+			hashes []byte
+		)
+		if err := rows.Scan(&e.N, &e.Leaf.Kind, &e.Leaf.Ref, &hashes); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if len(hashes) >= tlog.HashSize {
+			e.Stored = tlog.Hash(hashes[:tlog.HashSize]) // the leaf's own hash comes first
 		}
 		entries = append(entries, e)
 		refs[e.Leaf.Kind] = append(refs[e.Leaf.Kind], e.Leaf.Ref)
@@ -86,47 +92,14 @@ func (s *Store) ledgerEntries(ctx context.Context, from int64, limit int) ([]orc
 	if err := rows.Err(); err != nil || len(entries) == 0 {
 		return nil, err
 	}
-	idx := make([]int64, len(entries))
-	for i, e := range entries {
-		idx[i] = tlog.StoredHashIndex(0, e.N)
-	}
-	stored, err := s.hashesByIndex(ctx, idx)
-	if err != nil {
-		return nil, err
-	}
 	data, err := s.leafData(ctx, refs)
 	if err != nil {
 		return nil, err
 	}
 	for i := range entries {
-		entries[i].Stored = stored[idx[i]]
 		entries[i].Data = data[entries[i].Leaf]
 	}
 	return entries, nil
-}
-
-// hashesByIndex reads the stored hashes there are among indexes.
-func (s *Store) hashesByIndex(ctx context.Context, indexes []int64) (map[int64]tlog.Hash, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+
-		strings.Repeat(", ?", len(indexes)-1)+`)`), int64sAny(indexes)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64]tlog.Hash, len(indexes))
-	for rows.Next() {
-		var (
-			i int64
-			b []byte
-		)
-		if err := rows.Scan(&i, &b); err != nil {
-			return nil, err
-		}
-		if len(b) == tlog.HashSize {
-			out[i] = tlog.Hash(b)
-		}
-	}
-	return out, rows.Err()
 }
 
 // leafData reads the records refs names and encodes each as a leaf.
