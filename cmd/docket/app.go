@@ -15,6 +15,7 @@ import (
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
+	"github.com/docket-rpa/docket/orchestrator/inbox"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/hibiken/asynq"
@@ -126,6 +127,18 @@ func (a *app) openEvidence(ctx context.Context, st orchestrator.Store) (*evidenc
 // listen binds addr and serves h on it until the app closes; it returns
 // the bound address (useful when addr ends in :0).
 func (a *app) listen(addr string, h http.Handler) (string, error) {
+	return a.serveHTTP(addr, a.secured(h))
+}
+
+// secured puts Docket's security headers on every response of h: pages,
+// API, /metrics, /healthz, /readyz, 404s.
+func (a *app) secured(h http.Handler) http.Handler {
+	return inbox.SecurityHeaders(h, a.cfg.trustedProxies())
+}
+
+// serveHTTP serves h on addr until the app closes. Only the demo portals
+// (simulations of someone else's site) use it without secured.
+func (a *app) serveHTTP(addr string, h http.Handler) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("listen %s: %w", addr, err)

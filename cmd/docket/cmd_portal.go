@@ -69,7 +69,7 @@ func (a *app) startPortals(_ context.Context) (map[string]string, error) {
 		addr string
 		h    http.Handler
 	}{{PortalCodingWorklist, a.cfg.PortalAddr, cw}, {PortalClaimScrubber, a.cfg.ClaimsPortalAddr, cs}} {
-		addr, err := a.listen(p.addr, p.h)
+		addr, err := a.serveHTTP(p.addr, p.h)
 		if err != nil {
 			return nil, err
 		}

@@ -147,13 +147,15 @@ func (a *app) startDispatcher(ctx context.Context, st orchestrator.Store, client
 }
 
 // mountInbox adds the web UI and JSON API to mux. Cookies are Secure when
-// the request came over TLS, and always when the web listens on anything
-// but loopback (it is then meant to sit behind a TLS proxy); the demo on
+// the request came over TLS (here, or to a trusted proxy that says so in
+// X-Forwarded-Proto), and always when the web listens on anything but
+// loopback (it is then meant to sit behind a TLS proxy); the demo on
 // http://127.0.0.1 thus still logs in.
 func (a *app) mountInbox(st *sqlstore.Store, deps inboxDeps, mux *http.ServeMux) error {
 	web, err := inbox.New(inbox.Config{
 		Store: st, Users: st, Throttle: st, Schedules: st, Tasks: deps.Tasks, Evidence: deps.Evidence, Runs: deps.Runs,
 		Bots: a.cfg.bots(), Logger: a.log.Named("web"), SecureCookies: !loopbackAddr(a.cfg.HTTPAddr),
+		TrustedProxies: a.cfg.trustedProxies(),
 	})
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/inbox"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -53,6 +54,12 @@ type Config struct {
 	// QA sample (annotated example: deploy/rules.example.yaml). Default:
 	// the built-in queues and no rules.
 	RulesFile string `yaml:"rules_file"`
+	// TrustedProxies are the TLS-terminating proxies in front of serve,
+	// comma-separated addresses or CIDR prefixes: only their
+	// X-Forwarded-For and X-Forwarded-Proto are believed (source address
+	// for the login throttle and audit log, Secure cookies, HSTS).
+	// Default none.
+	TrustedProxies string `yaml:"trusted_proxies"`
 
 	Worker  WorkerConfig            `yaml:"worker"`
 	Demo    DemoConfig              `yaml:"demo"`
@@ -232,6 +239,7 @@ var settings = []setting{
 	{"ledger_key_file", "file holding the key that signs ledger checkpoints (default <data_dir>/ledger.key)", str(func(c *Config) *string { return &c.LedgerKeyFile })},
 	{"ledger_verifier_key", "public key ledger checkpoints and bundles are checked against (default: the key file's)", str(func(c *Config) *string { return &c.LedgerVerifierKey })},
 	{"rules_file", "routing rules, queues and SLA policies (YAML)", str(func(c *Config) *string { return &c.RulesFile })},
+	{"trusted_proxies", "TLS-terminating proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses or CIDR prefixes", str(func(c *Config) *string { return &c.TrustedProxies })},
 	{"worker.name", "worker name in run records (default host:pid)", str(func(c *Config) *string { return &c.Worker.Name })},
 	{"worker.concurrency", "browser contexts (concurrent runs) per worker", integer(func(c *Config) *int { return &c.Worker.Concurrency })},
 	{"worker.recycle_after", "relaunch the browser after this many runs", integer(func(c *Config) *int { return &c.Worker.RecycleAfter })},
@@ -292,6 +300,9 @@ func (c *Config) validate() error {
 		if _, err := parseRedisURL(c.RedisURL); err != nil {
 			return configErrorf("redis_url %q: %v", redactURL(c.RedisURL), err)
 		}
+	}
+	if _, err := inbox.ParseTrustedProxies(strings.Split(c.TrustedProxies, ",")); err != nil {
+		return configErrorf("trusted_proxies %q: %v", c.TrustedProxies, err)
 	}
 	switch c.LogFormat {
 	case "", "json", "console":
@@ -449,4 +460,10 @@ func redactUserinfo(raw string) string {
 		return raw
 	}
 	return scheme + "://" + user + ":xxxxx" + rest[at:]
+}
+
+// trustedProxies are the parsed trusted_proxies (validated by validate).
+func (c *Config) trustedProxies() inbox.TrustedProxies {
+	tp, _ := inbox.ParseTrustedProxies(strings.Split(c.TrustedProxies, ","))
+	return tp
 }

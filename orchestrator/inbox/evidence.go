@@ -49,7 +49,7 @@ func (s *Server) evidenceContent(w http.ResponseWriter, r *http.Request, p *prin
 	}
 	h := w.Header()
 	h.Set("Content-Type", ct)
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("X-Evidence-SHA256", e.SHA256)
 	_, _ = w.Write(b)

@@ -21,7 +21,10 @@ func (s *Server) guard(rt Route) http.Handler {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		securityHeaders(sw.Header(), rt.API)
+		securityHeaders(sw.Header(), s.cfg.TrustedProxies.HTTPS(r))
+		if !rt.API {
+			sw.Header().Set("Content-Security-Policy", pageCSP)
+		}
 		var user string
 		defer func() {
 			// Refusals are security events; the rest is debug detail (the
@@ -110,18 +113,6 @@ func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request, api boo
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
-}
-
-// securityHeaders forbid framing, sniffing, inline script and caching:
-// pages carry patient data, and no page needs script.
-func securityHeaders(h http.Header, api bool) {
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Frame-Options", "DENY")
-	if !api {
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	}
 }
 
 // statusWriter remembers the status for the request log.

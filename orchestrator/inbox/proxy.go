@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -29,7 +30,7 @@ func ParseTrustedProxies(list []string) (TrustedProxies, error) {
 		}
 		a, err := netip.ParseAddr(s)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("inbox: trusted proxy %q: want an address (192.0.2.7, ::1) or a CIDR prefix (10.0.0.0/8)", s)
 		}
 		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}

@@ -145,6 +145,7 @@ func (e *env) matrixRequest(t *testing.T, rt Route, who, auth string) (int, stri
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+	checkSecurityHeaders(t, fmt.Sprintf("%s %s as %q via %s", rt.Method, path, who, auth), resp, false)
 	return resp.StatusCode, resp.Header.Get("Location"), resp.Header.Get(deniedHeader)
 }
 

@@ -67,9 +67,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 	}
 }
 
-// Handler is a mux with only the server's routes (tests, embedding).
+// Handler is a mux with only the server's routes (tests, embedding),
+// behind SecurityHeaders.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.Register(mux)
-	return mux
+	return SecurityHeaders(mux, s.cfg.TrustedProxies)
 }
