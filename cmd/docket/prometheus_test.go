@@ -130,7 +130,7 @@ func TestPrometheusAgainstDemo(t *testing.T) {
 	t.Logf("all %d dashboard expressions return data", len(exprs))
 
 	// The alert rules loaded into the real Prometheus evaluate cleanly.
-	api.checkRules(13)
+	api.checkRules(14)
 
 	// Run ids travel as exemplars (OpenMetrics), never as labels.
 	api.waitExemplar("docket_bot_run_duration_seconds_bucket", "run_id", 30*time.Second)
