@@ -29,7 +29,10 @@ database and written to the evidence store.`,
 }
 
 func newAuditVerifyCmd(cfg *Config, stdout io.Writer) *cobra.Command {
-	var expect string
+	var (
+		expect  string
+		content bool
+	)
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the audit chain, every record against the ledger, and the ledger against its latest signed checkpoint; exit 1 on the first problem",
@@ -41,8 +44,9 @@ and checks it against the latest signed checkpoint in the evidence store
 edited, deleted, truncated or re-hashed record before that checkpoint fails,
 as does a record missing from the ledger, or an item whose data is not the
 state its last history entry logged. It prints one line naming what failed
-and where (exit code 1). --expect-head SEQ:HASH also compares the audit head
-with one recorded earlier.`,
+and where (exit code 1). --content also reads every evidence artefact from
+the evidence store and checks it against its record's sha256. --expect-head
+SEQ:HASH also compares the audit head with one recorded earlier.`,
 		Example: "  docket audit verify\n  docket audit verify --expect-head 1842:9f2c0c…",
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -96,6 +100,11 @@ with one recorded earlier.`,
 			if err != nil {
 				return fmt.Errorf("ledger is NOT intact (checkpoint of %d records): %w", cp.N, err)
 			}
+			if content {
+				if err := ev.Verify(ctx); err != nil {
+					return fmt.Errorf("evidence content is NOT intact: %w", err)
+				}
+			}
 			if wantSeq > 0 {
 				head, err := st.AuditLog(ctx, wantSeq-1, 1)
 				switch {
@@ -119,6 +128,7 @@ with one recorded earlier.`,
 		},
 	}
 	cmd.Flags().StringVar(&expect, "expect-head", "", "SEQ:HASH of an audit head recorded earlier")
+	cmd.Flags().BoolVar(&content, "content", false, "also check every evidence artefact in the evidence store against its record")
 	return cmd
 }
 

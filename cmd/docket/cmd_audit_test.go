@@ -206,3 +206,32 @@ func TestLedgerKeyFromEnvironment(t *testing.T) {
 		t.Fatalf("bad key: exit %d: %s", code, errOut)
 	}
 }
+
+// --content reads every artefact back: a screenshot replaced in the
+// evidence store is named.
+func TestAuditVerifyContent(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	env := []string{"DOCKET_DATA_DIR=" + dir, "DOCKET_LOG_LEVEL=error"}
+	seedAudit(t, dir)
+	if code, out, errOut := runMain(t, ctx, env, "audit", "checkpoint"); code != 0 {
+		t.Fatalf("checkpoint: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runMain(t, ctx, env, "audit", "verify", "--content"); code != 0 {
+		t.Fatalf("verify --content: exit %d\n%s%s", code, out, errOut)
+	}
+	blobs, _ := filepath.Glob(filepath.Join(dir, "evidence", "sha256", "*", "*"))
+	if len(blobs) != 1 {
+		t.Fatalf("blobs %v", blobs)
+	}
+	if err := os.WriteFile(blobs[0], []byte("\x89PNG doctored"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runMain(t, ctx, env, "audit", "verify"); code != 0 {
+		t.Fatalf("verify without --content reads no artefact: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut := runMain(t, ctx, env, "audit", "verify", "--content")
+	if code != 1 || !strings.Contains(errOut, "evidence content is NOT intact") || !strings.Contains(errOut, "record 1") {
+		t.Fatalf("verify --content of a doctored screenshot: exit %d: %s", code, errOut)
+	}
+}
