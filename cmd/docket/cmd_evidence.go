@@ -155,15 +155,16 @@ with the ones printed at export and by docket audit verify.`,
 				return fmt.Errorf("bundle %s is NOT intact: %w", args[0], err)
 			}
 			fmt.Fprintf(stdout, "bundle %s intact: %d files, %d audit entries (%d to %d), %d evidence records, %d artefacts, %d history entries matched\n",
-				args[0], rep.Files+1, rep.AuditEntries, rep.Chain.Audit.First, rep.Chain.Audit.Last, rep.EvidenceRecords, rep.Artefacts, rep.HistoryChecked)
+				orchestrator.EscapeText(args[0]), rep.Files+1, rep.AuditEntries, rep.Chain.Audit.First, rep.Chain.Audit.Last, rep.EvidenceRecords, rep.Artefacts, rep.HistoryChecked)
 			fmt.Fprintf(stdout, "manifest sha256 %s\naudit head at export %d:%s\nevidence head at export %d:%s\n",
-				rep.ManifestSHA256, rep.Chain.Audit.Head, rep.Chain.Audit.HeadHash, rep.Chain.Evidence.Head, rep.Chain.Evidence.HeadHash)
+				rep.ManifestSHA256, rep.Chain.Audit.Head, orchestrator.EscapeText(rep.Chain.Audit.HeadHash),
+				rep.Chain.Evidence.Head, orchestrator.EscapeText(rep.Chain.Evidence.HeadHash))
 			pinned := "the expected key"
 			if !rep.KeyPinned {
 				pinned = "the key the bundle carries (not pinned: pass --key or set ledger_verifier_key to rule out a re-signed bundle)"
 			}
 			fmt.Fprintf(stdout, "%d records proven in the signed ledger checkpoint of %d records, %d items match their history; signed by %s, %s\n",
-				rep.Proofs, rep.Checkpoint.N, rep.Items, rep.Key, pinned)
+				rep.Proofs, rep.Checkpoint.N, rep.Items, orchestrator.EscapeText(rep.Key), pinned) // a bundle's own words
 			return nil
 		},
 	}
