@@ -28,7 +28,7 @@ func (in *Intake) quarantine(ctx context.Context, run Run, obs Observation, prob
 	}
 	res, err := in.store.UpsertItem(ctx, u)
 	if err != nil {
-		return UpsertResult{}, fmt.Errorf("orchestrator: intake: quarantine %s/%s: %w", q.Portal, q.ExternalID, err)
+		return UpsertResult{}, fmt.Errorf("orchestrator: intake: quarantine a record from %s: %w", q.Portal, err)
 	}
 	if in.tasks == nil {
 		return res, nil
