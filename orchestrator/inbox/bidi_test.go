@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -53,14 +52,7 @@ type pageLayout struct {
 func TestPortalTextCannotBendThePage(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	pool, err := bots.NewPool(bots.PoolConfig{Subreaper: true, Contexts: 1, StepTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pool.Start(ctx); err != nil {
-		t.Fatalf("chromium must be installed (make test installs it): %v", err)
-	}
-	t.Cleanup(pool.Stop)
+	pool := startPool(t, ctx, 1)
 	long := "ACC-" + strings.Repeat("1234567890", 500)
 	e := newEnvFrom(t, envSetup{account: long})
 	u, err := orchestrator.NewItemUpsert("coding-holds@seed", time.Now(), orchestrator.Observation{Portal: "coding-worklist",

@@ -93,14 +93,7 @@ func TestEndToEndInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	// Four sessions: two staff members, the write-back run and a supervisor.
-	pool, err := bots.NewPool(bots.PoolConfig{Subreaper: true, Contexts: 4, StepTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pool.Start(ctx); err != nil {
-		t.Fatalf("chromium must be installed (make test installs it): %v", err)
-	}
-	t.Cleanup(pool.Stop) // after the worker's and the sessions' cleanups, which run first
+	pool := startPool(t, ctx, 4) // stopped after the worker and the sessions: their cleanups run first
 	e, world := newWriteBackEnv(t, pool)
 
 	task := e.tasks[0]

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
@@ -429,4 +430,19 @@ func toString(v any) string {
 		return x.Error()
 	}
 	return ""
+}
+
+// startPool starts a headless Chromium pool of n contexts for a browser
+// test, stopped when the test ends; a missing Chromium fails the test.
+func startPool(t *testing.T, ctx context.Context, n int) *bots.Pool {
+	t.Helper()
+	pool, err := bots.NewPool(bots.PoolConfig{Subreaper: true, Contexts: n, StepTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.Start(ctx); err != nil {
+		t.Fatalf("chromium must be installed (make test installs it): %v", err)
+	}
+	t.Cleanup(pool.Stop)
+	return pool
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docket-rpa/docket/bots"
 	"github.com/go-rod/rod"
 )
 
@@ -73,14 +72,7 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 func TestLoginRedirectStaysOnSiteInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	pool, err := bots.NewPool(bots.PoolConfig{Subreaper: true, Contexts: 1, StepTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pool.Start(ctx); err != nil {
-		t.Fatalf("chromium must be installed (make test installs it): %v", err)
-	}
-	t.Cleanup(pool.Stop)
+	pool := startPool(t, ctx, 1)
 	e := newEnv(t)
 	b := newBrowser(t, ctx, pool, e.http.URL)
 	for _, next := range []string{"/%09/evil.example/", "/%5Cevil.example/", "/%0d%0a/evil.example/", "//evil.example/"} {
