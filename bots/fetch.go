@@ -86,7 +86,13 @@ type Fetcher struct {
 	client    *http.Client
 	userAgent string
 	timeout   time.Duration
+	pace      Politeness // nil: no limit
+	portal    string
 }
+
+// fetchPausedRetries is how often a Fetcher asks again for a page the
+// portal answered with 429 (after the fleet's pause).
+const fetchPausedRetries = 3
 
 // Fetcher takes the browser context's cookies for urls' origins (a
 // browser step) and returns a Fetcher that sends them.
@@ -118,7 +124,7 @@ func (s *Session) Fetcher(ctx context.Context, urls []string) (*Fetcher, error) 
 	if timeout <= 0 {
 		timeout = StepTimeoutDefault
 	}
-	return &Fetcher{client: client, userAgent: s.userAgent, timeout: timeout}, nil
+	return &Fetcher{client: client, userAgent: s.userAgent, timeout: timeout, pace: s.pace, portal: s.Target.Portal}, nil
 }
 
 // Fetch gets urls, at most FetchConcurrency at once, and calls read once
@@ -204,7 +210,32 @@ func fetchClient(urls []string, cookies []*proto.NetworkCookie) (*http.Client, e
 	}, nil
 }
 
+// get fetches u within the portal's request budget; a 429 (or a 503
+// with Retry-After) pauses the whole fleet for the portal and, for a 429,
+// asks again after the pause.
 func (f *Fetcher) get(ctx context.Context, u string) Fetched {
+	for attempt := 0; ; attempt++ {
+		if f.pace != nil {
+			if err := f.pace.Request(ctx, f.portal); err != nil {
+				return Fetched{URL: u, Err: fmt.Errorf("bots: fetch %s: %w", orchestrator.RedactURL(u), err)}
+			}
+		}
+		out := f.getOnce(ctx, u)
+		if f.pace == nil {
+			return out
+		}
+		if d := RetryAfter(out.Status, out.Header, time.Now()); d > 0 {
+			if err := f.pace.Pause(ctx, f.portal, d); err != nil {
+				return out
+			}
+		}
+		if out.Status != http.StatusTooManyRequests || attempt >= fetchPausedRetries {
+			return out
+		}
+	}
+}
+
+func (f *Fetcher) getOnce(ctx context.Context, u string) Fetched {
 	out := Fetched{URL: u}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()

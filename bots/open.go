@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/go-rod/rod"
@@ -46,6 +47,13 @@ func Open(ctx context.Context, s *Session, f *selectors.File, maintenance, what,
 		})
 		if err != nil {
 			return err
+		}
+		if status == http.StatusTooManyRequests && s.pace != nil && attempt < retry.Retries {
+			// The browser shows no Retry-After; the fleet waits PauseDefault.
+			if err := s.pace.Pause(ctx, s.Target.Portal, PauseDefault); err != nil {
+				return err
+			}
+			continue
 		}
 		if status > 0 && status < 500 {
 			if status >= 400 {

@@ -165,17 +165,29 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 	if p.isStopping() {
 		return nil, ErrPoolStopped
 	}
+	// The portal's slot first: a run waiting for its portal holds no
+	// browser context another portal's run could use.
+	portalSlot := func() {}
+	if pace := p.cfg.Politeness; pace != nil {
+		release, err := pace.Session(ctx, t.Portal)
+		if err != nil {
+			return nil, fmt.Errorf("bots: wait for a %s session: %w", t.Portal, err)
+		}
+		portalSlot = release
+	}
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
 		p.observeWait(start)
+		portalSlot()
 		return nil, fmt.Errorf("bots: wait for a browser context: %w", ctx.Err())
 	case <-p.stopping:
 		p.observeWait(start)
+		portalSlot()
 		return nil, ErrPoolStopped
 	}
 	p.observeWait(start)
-	freeSlot := func() { <-p.slots }
+	freeSlot := func() { <-p.slots; portalSlot() }
 
 	// A browser that dies between the health check and the new context is
 	// found dead by the next check, so one retry covers that race.
@@ -190,7 +202,15 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 		if !reused {
 			page, dispose, err = br.newContextPage(ctx)
 			if err == nil {
-				if err = applyTarget(page, t); err != nil {
+				err = applyTarget(page, t)
+				if err == nil && p.cfg.Politeness != nil {
+					var stop func()
+					if stop, err = paceRequests(page, p.cfg.Politeness, t.Portal); err == nil {
+						disposeContext := dispose
+						dispose = func() error { stop(); return disposeContext() }
+					}
+				}
+				if err != nil {
 					_ = dispose()
 				}
 			}
@@ -215,7 +235,9 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 		end := func(keep bool) error {
 			var err error
 			once.Do(func() {
-				if !keep || !p.park(br, key, page, dispose) {
+				// A kept session stays signed in at the portal without a
+				// slot, so under Politeness every session is closed.
+				if !keep || p.cfg.Politeness != nil || !p.park(br, key, page, dispose) {
 					err = dispose()
 				}
 				p.done()
@@ -225,6 +247,7 @@ func (p *Pool) Session(ctx context.Context, t Target) (*Session, error) {
 		}
 		s := NewSession(t, page, p.cfg.StepTimeout, func() error { return end(false) })
 		s.keep = func() error { return end(true) }
+		s.pace = p.cfg.Politeness
 		return s, nil
 	}
 }

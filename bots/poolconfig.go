@@ -57,6 +57,11 @@ type PoolConfig struct {
 	// SIGKILLed: LeaklessAuto (default) uses leakless when TMPDIR allows it
 	// and falls back to PR_SET_PDEATHSIG (see guard_linux.go).
 	Leakless LeaklessMode
+	// Politeness, if set, paces each portal's sessions and requests across
+	// the fleet (see Politeness); nil sets no limit. Sessions are then
+	// never kept (KeepIdle): a kept session is signed in at the portal
+	// without holding one of its slots.
+	Politeness Politeness
 	// Logger receives launch, restart and shutdown events (default no-op).
 	Logger *zap.Logger
 	// OnRestart, if set, is called after each relaunch with the reason:

@@ -24,6 +24,7 @@ type Session struct {
 	userAgent string // the page's, read by the first Fetch
 	release   func() error
 	keep      func() error // set by Pool: park the session for the next run
+	pace      Politeness   // set by Pool; nil sets no limit
 }
 
 // NewSession wraps a page; release is called once by Close.

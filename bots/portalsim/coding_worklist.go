@@ -162,6 +162,9 @@ func (w *CodingWorklist) Actions() []Action {
 // PageSize is the default number of worklist rows per page.
 func (w *CodingWorklist) PageSize() int { return w.cfg.PageSize }
 
+// SessionCookie names the portal's login session cookie (for Traffic).
+func (w *CodingWorklist) SessionCookie() string { return codingCookie }
+
 // Credentials returns the one valid login, for demos and tests.
 func (w *CodingWorklist) Credentials() (username, password string) {
 	return w.cfg.Username, w.cfg.Password
