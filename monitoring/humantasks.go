@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
@@ -44,6 +45,10 @@ type TaskCollectorConfig struct {
 	// QAResult maps a resolved QA task's outcome to QAPass, QAFail or
 	// QAOther. Default: "pass" and "fail" as they are, the rest other.
 	QAResult func(outcome string) string
+	// Reasons are reason codes (HumanTask.ReasonCode) reported as they
+	// are, usually orchestrator.Reasons and the rules file's rule names;
+	// another code must look like a code (CodeLabel) or is "other".
+	Reasons []string
 }
 
 // taskCollector reports human tasks: open by queue, SLA state and reason,
@@ -145,7 +150,7 @@ func (c *taskCollector) read() (taskReading, error) {
 			r.open[[3]string{q, s}] = 0
 		}
 		r.late[[3]string{q}] = 0
-		for _, reason := range []string{"bot_failure", c.cfg.QAReason} {
+		for _, reason := range []string{orchestrator.ReasonBotFailure, c.cfg.QAReason} {
 			r.byReason[[3]string{q, reason}] = 0
 		}
 		for _, res := range []string{QAPass, QAFail} {
@@ -160,7 +165,7 @@ func (c *taskCollector) read() (taskReading, error) {
 		for _, t := range tasks {
 			queue := c.cfg.queueLabel(t.Queue)
 			r.open[[3]string{queue, c.sla(t, now)}]++
-			r.byReason[[3]string{queue, CodeLabel(t.Reason)}]++
+			r.byReason[[3]string{queue, c.reasonLabel(t)}]++
 			r.age.get(queue).observe(float64(c.cfg.BusinessDays(t.CreatedAt, now)))
 		}
 	}
@@ -182,6 +187,17 @@ func (c *taskCollector) read() (taskReading, error) {
 	}
 	r.byReason = capReasons(r.byReason, c.cfg.MaxReasons)
 	return r, nil
+}
+
+// reasonLabel is t's reason code (ReasonCode: "rule_failed:<rule>" is
+// rule_failed, a failed run's task bot_failure) when it is known or looks
+// like a code, else LabelOther.
+func (c *taskCollector) reasonLabel(t orchestrator.HumanTask) string {
+	code := t.ReasonCode()
+	if slices.Contains(c.cfg.Reasons, code) {
+		return code
+	}
+	return CodeLabel(code)
 }
 
 func (c *taskCollector) sla(t orchestrator.HumanTask, now time.Time) string {

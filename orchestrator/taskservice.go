@@ -100,7 +100,7 @@ func (s *TaskService) Open(ctx context.Context, item WorkItem, d RouteDecision, 
 // OpenForRun opens the task decision d asks for about a failed run: one
 // open task per rule and bot (ItemID 0).
 func (s *TaskService) OpenForRun(ctx context.Context, f RunFailure, d RouteDecision) (HumanTask, bool, error) {
-	return s.open(ctx, HumanTask{Reason: d.Rule + ":" + f.Run.Bot, ItemRef: "bot:" + f.Run.Bot, ItemKey: f.Run.Bot}, d, RunActor(f.Run.ID))
+	return s.open(ctx, HumanTask{Reason: d.Rule + ":" + f.Run.Bot, ItemRef: runTaskRef + f.Run.Bot, ItemKey: f.Run.Bot}, d, RunActor(f.Run.ID))
 }
 
 func (s *TaskService) open(ctx context.Context, t HumanTask, d RouteDecision, actor string) (HumanTask, bool, error) {

@@ -210,12 +210,16 @@ func (a *app) exportFleetMetrics(st orchestrator.Store, rdb redis.UniversalClien
 	if err != nil {
 		return err
 	}
+	reasons, err := a.taskReasons()
+	if err != nil {
+		return err
+	}
 	for _, c := range []prometheus.Collector{
 		monitoring.NewItemsCollector(st.CountItems),
 		monitoring.NewOutboxCollector(st.OutboxStats, nil),
 		monitoring.NewWorkCollector(monitoring.WorkCollectorConfig{StoreCollectorConfig: sc, Items: st.Items,
 			Kinds: []orchestrator.ItemKind{orchestrator.KindCodingHold, orchestrator.KindClaimEdit}}),
-		monitoring.NewTaskCollector(monitoring.TaskCollectorConfig{StoreCollectorConfig: sc, Tasks: st.Tasks}),
+		monitoring.NewTaskCollector(monitoring.TaskCollectorConfig{StoreCollectorConfig: sc, Tasks: st.Tasks, Reasons: reasons}),
 		monitoring.NewBotStateCollector(monitoring.BotStateConfig{StoreCollectorConfig: sc, Bots: infos, Runs: st.Runs}),
 		queues,
 	} {

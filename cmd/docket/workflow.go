@@ -50,3 +50,18 @@ func newTaskMux(r *tasks.Runner, wf *tasks.Workflow, wb *tasks.WriteBackHandler)
 func writeBackAction(st orchestrator.Store) tasks.WriteBackAction {
 	return tasks.WriteBackNote(st)
 }
+
+// taskReasons are the reason codes the task metrics report as they are:
+// Docket's own and the rules file's rule names (a task's reason is the
+// rule that opened it).
+func (a *app) taskReasons() ([]string, error) {
+	reasons := orchestrator.Reasons()
+	if a.cfg.RulesFile == "" {
+		return reasons, nil
+	}
+	r, err := rules.LoadFile(a.cfg.RulesFile)
+	if err != nil {
+		return nil, &ConfigError{Msg: "rules_file: " + err.Error()}
+	}
+	return append(reasons, r.RuleNames()...), nil
+}
