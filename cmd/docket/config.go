@@ -7,14 +7,17 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/inbox"
+	"github.com/docket-rpa/docket/tasks"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -165,6 +168,12 @@ func loadFile(cfg *Config, path string) error {
 	if err != nil {
 		return configErrorf("read %s: %v", path, errors.Unwrap(err))
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err == nil {
+		if err := checkYAML(&doc, reflect.TypeFor[Config](), ""); err != nil {
+			return configErrorf("%s: %v", path, err)
+		}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
@@ -180,9 +189,12 @@ func loadFile(cfg *Config, path string) error {
 
 // setting is one scalar key that the environment and flags can set.
 type setting struct {
-	key  string // YAML path, e.g. worker.concurrency
-	help string
-	set  func(c *Config, v string) error
+	key   string // YAML path, e.g. worker.concurrency
+	help  string
+	field func(c *Config) any // *string, *int or *time.Duration
+	// cmds are the commands that have the flag (and their subcommands);
+	// none means every command (a persistent flag of the root).
+	cmds []string
 }
 
 // secret reports whether the setting holds a secret. Secrets have no flag:
@@ -195,60 +207,81 @@ func (s setting) env() string {
 
 func (s setting) flag() string { return strings.NewReplacer(".", "-", "_", "-").Replace(s.key) }
 
-func str(p func(*Config) *string) func(*Config, string) error {
-	return func(c *Config, v string) error { *p(c) = v; return nil }
-}
-
-func integer(p func(*Config) *int) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		var n int
-		if _, err := fmt.Sscanf(v, "%d", &n); err != nil || fmt.Sprint(n) != strings.TrimSpace(v) {
-			return fmt.Errorf("%q is not an integer", v)
-		}
-		*p(c) = n
-		return nil
-	}
-}
-
-func duration(p func(*Config) *time.Duration) func(*Config, string) error {
-	return func(c *Config, v string) error {
-		d, err := time.ParseDuration(v)
+// set parses v into the setting's field of c. The error says what is
+// expected without naming the key: the caller names where v came from.
+func (s setting) set(c *Config, v string) error {
+	switch p := s.field(c).(type) {
+	case *int:
+		n, err := parseInt(v)
 		if err != nil {
-			return fmt.Errorf("%q is not a duration like 30s or 5m", v)
+			return err
 		}
-		*p(c) = d
-		return nil
+		*p = n
+	case *time.Duration:
+		d, err := parseDuration(v)
+		if err != nil {
+			return err
+		}
+		*p = d
+	case *string:
+		*p = v
 	}
+	return nil
 }
+
+func parseInt(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("want an integer, got %s", v)
+	}
+	return n, nil
+}
+
+func parseDuration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("want a duration such as 30s, got %s", v)
+	}
+	return d, nil
+}
+
+// Commands grouped by what they run.
+var (
+	cmdsHTTP     = []string{"serve", "demo", "users"}
+	cmdsLedger   = []string{"serve", "worker", "demo", "audit", "evidence"}
+	cmdsBrowser  = []string{"worker", "demo"}
+	cmdsPortals  = []string{"demo", "portal"}
+	cmdsWorkflow = []string{"serve", "worker", "demo"}
+)
 
 // settings lists every key the environment and flags can set.
 var settings = []setting{
-	{"database_url", "database URL: postgres://... or a SQLite path (default <data_dir>/docket.db)", str(func(c *Config) *string { return &c.DatabaseURL })},
-	{"redis_url", "Redis URL: redis://host:port/db, redis-sentinel://host:port,host:port/db?master=NAME or redis-cluster://host:port,host:port (default redis://127.0.0.1:6379/0; demo embeds Redis when unset)", str(func(c *Config) *string { return &c.RedisURL })},
-	{"data_dir", "directory for the SQLite database, evidence and browser profiles", str(func(c *Config) *string { return &c.DataDir })},
-	{"evidence_url", "blob URL for evidence (default file://<data_dir>/evidence)", str(func(c *Config) *string { return &c.EvidenceURL })},
-	{"log_format", "log format: json or console", str(func(c *Config) *string { return &c.LogFormat })},
-	{"log_level", "log level: debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
-	{"http_addr", "address of the web UI, API and /metrics", str(func(c *Config) *string { return &c.HTTPAddr })},
-	{"metrics_addr", "address of /metrics for worker and scheduler", str(func(c *Config) *string { return &c.MetricsAddr })},
-	{"portal_addr", "address of the demo coding worklist", str(func(c *Config) *string { return &c.PortalAddr })},
-	{"claims_portal_addr", "address of the demo claim scrubber", str(func(c *Config) *string { return &c.ClaimsPortalAddr })},
-	{"secret_key", "credential vault key (64 hex digits or base64)", str(func(c *Config) *string { return &c.SecretKey })},
-	{"secret_key_file", "file holding the credential vault key (default <data_dir>/secret.key)", str(func(c *Config) *string { return &c.SecretKeyFile })},
-	{"ledger_key", "key that signs ledger checkpoints (docket audit keygen)", str(func(c *Config) *string { return &c.LedgerKey })},
-	{"ledger_key_file", "file holding the key that signs ledger checkpoints (default <data_dir>/ledger.key)", str(func(c *Config) *string { return &c.LedgerKeyFile })},
-	{"ledger_verifier_key", "public key ledger checkpoints and bundles are checked against (default: the key file's)", str(func(c *Config) *string { return &c.LedgerVerifierKey })},
-	{"rules_file", "routing rules, queues and SLA policies (YAML)", str(func(c *Config) *string { return &c.RulesFile })},
-	{"trusted_proxies", "TLS-terminating proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses or CIDR prefixes", str(func(c *Config) *string { return &c.TrustedProxies })},
-	{"worker.name", "worker name in run records (default host:pid)", str(func(c *Config) *string { return &c.Worker.Name })},
-	{"worker.concurrency", "browser contexts (concurrent runs) per worker", integer(func(c *Config) *int { return &c.Worker.Concurrency })},
-	{"worker.recycle_after", "relaunch the browser after this many runs", integer(func(c *Config) *int { return &c.Worker.RecycleAfter })},
-	{"worker.chromium_path", "path of the Chromium binary", str(func(c *Config) *string { return &c.Worker.ChromiumPath })},
-	{"worker.step_timeout", "deadline of one browser step", duration(func(c *Config) *time.Duration { return &c.Worker.StepTimeout })},
-	{"worker.keep_session", "how long a successful run's signed-in browser context waits for the next run of its portal (0 turns it off)", duration(func(c *Config) *time.Duration { return &c.Worker.KeepSession })},
-	{"demo.accounts", "accounts in the demo coding worklist", integer(func(c *Config) *int { return &c.Demo.Accounts })},
-	{"demo.claims", "claims in the demo claim scrubber", integer(func(c *Config) *int { return &c.Demo.Claims })},
-	{"demo.latency", "latency the demo portals add to each request", duration(func(c *Config) *time.Duration { return &c.Demo.Latency })},
+	{"database_url", "database URL: postgres://... or a SQLite path (default <data_dir>/docket.db)", func(c *Config) any { return &c.DatabaseURL }, nil},
+	{"redis_url", "Redis URL: redis://, redis-sentinel://...?master=NAME or redis-cluster:// (default redis://127.0.0.1:6379/0; demo embeds one)", func(c *Config) any { return &c.RedisURL }, nil},
+	{"data_dir", "directory for the SQLite database, evidence and browser profiles", func(c *Config) any { return &c.DataDir }, nil},
+	{"evidence_url", "blob URL for evidence (default file://<data_dir>/evidence)", func(c *Config) any { return &c.EvidenceURL }, cmdsLedger},
+	{"log_format", "log format: json or console (default json, console for demo)", func(c *Config) any { return &c.LogFormat }, nil},
+	{"log_level", "log level: debug, info, warn or error", func(c *Config) any { return &c.LogLevel }, nil},
+	{"http_addr", "address of the web UI, API and /metrics", func(c *Config) any { return &c.HTTPAddr }, cmdsHTTP},
+	{"metrics_addr", "address of /metrics (default 127.0.0.1:9091 for worker, 127.0.0.1:9092 for scheduler)", func(c *Config) any { return &c.MetricsAddr }, []string{"worker", "scheduler"}},
+	{"portal_addr", "address of the demo coding worklist", func(c *Config) any { return &c.PortalAddr }, cmdsPortals},
+	{"claims_portal_addr", "address of the demo claim scrubber", func(c *Config) any { return &c.ClaimsPortalAddr }, cmdsPortals},
+	{"secret_key", "credential vault key (64 hex digits or base64)", func(c *Config) any { return &c.SecretKey }, nil},
+	{"secret_key_file", "file holding the credential vault key (default <data_dir>/secret.key)", func(c *Config) any { return &c.SecretKeyFile }, []string{"worker", "demo", "credentials"}},
+	{"ledger_key", "key that signs ledger checkpoints (docket audit keygen)", func(c *Config) any { return &c.LedgerKey }, nil},
+	{"ledger_key_file", "file holding the key that signs ledger checkpoints (default <data_dir>/ledger.key)", func(c *Config) any { return &c.LedgerKeyFile }, cmdsLedger},
+	{"ledger_verifier_key", "public key ledger checkpoints and bundles are checked against (default: the key file's)", func(c *Config) any { return &c.LedgerVerifierKey }, cmdsLedger},
+	{"rules_file", "routing rules, queues and SLA policies (YAML)", func(c *Config) any { return &c.RulesFile }, cmdsWorkflow},
+	{"trusted_proxies", "TLS-terminating proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses or CIDR prefixes", func(c *Config) any { return &c.TrustedProxies }, cmdsHTTP},
+	{"worker.name", "worker name in run records (default host:pid)", func(c *Config) any { return &c.Worker.Name }, cmdsBrowser},
+	{"worker.concurrency", "browser contexts (concurrent runs) per worker", func(c *Config) any { return &c.Worker.Concurrency }, cmdsBrowser},
+	{"worker.recycle_after", "relaunch the browser after this many runs", func(c *Config) any { return &c.Worker.RecycleAfter }, cmdsBrowser},
+	{"worker.chromium_path", "path of the Chromium binary (default: chromium-headless-shell, then chromium)", func(c *Config) any { return &c.Worker.ChromiumPath }, []string{"worker", "demo", "selectors"}},
+	{"worker.step_timeout", "deadline of one browser step", func(c *Config) any { return &c.Worker.StepTimeout }, cmdsBrowser},
+	{"worker.keep_session", "how long a successful run's signed-in browser context waits for the next run of its portal (0 turns it off)", func(c *Config) any { return &c.Worker.KeepSession }, cmdsBrowser},
+	{"demo.accounts", "accounts in the demo coding worklist", func(c *Config) any { return &c.Demo.Accounts }, cmdsPortals},
+	{"demo.claims", "claims in the demo claim scrubber", func(c *Config) any { return &c.Demo.Claims }, cmdsPortals},
+	{"demo.latency", "latency the demo portals add to each request", func(c *Config) any { return &c.Demo.Latency }, cmdsPortals},
 }
 
 // applyEnv applies DOCKET_* variables. An unknown DOCKET_* variable is an
@@ -275,11 +308,17 @@ func applyEnv(cfg *Config, environ []string) error {
 			return configErrorf("unknown environment variable %s", name)
 		}
 		if err := s.set(cfg, vals[name]); err != nil {
-			return configErrorf("%s (%s): %v", name, s.key, err)
+			return configErrorf("%s: %s: %v", name, s.key, err)
 		}
 	}
 	return nil
 }
+
+// validName is what bot and portal names may be: they appear in URLs,
+// queue task IDs, metrics labels and file names.
+var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+const nameRule = "want lower-case letters, digits, - and _ (at most 63, starting with a letter or digit)"
 
 // validate checks values and fills in the defaults that depend on others.
 func (c *Config) validate() error {
@@ -336,6 +375,9 @@ func (c *Config) validate() error {
 		return configErrorf("demo.latency must not be negative")
 	}
 	for name, p := range c.Portals {
+		if !validName.MatchString(name) {
+			return configErrorf("portals: name %q: %s", name, nameRule)
+		}
 		if u, err := url.Parse(p.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			return configErrorf("portals.%s.url %q: want an http(s) URL", name, p.URL)
 		}
@@ -349,9 +391,17 @@ func (c *Config) validate() error {
 			return configErrorf("bots[%d]: duplicate name %q", i, b.Name)
 		}
 		seen[b.Name] = true
+		if b.Name != "" && !validName.MatchString(b.Name) {
+			return configErrorf("bots[%d]: name %q: %s", i, b.Name, nameRule)
+		}
 		ob := b.bot()
 		if err := ob.Validate(); err != nil {
 			return configErrorf("bots[%d]: %s", i, strings.TrimPrefix(err.Error(), orchestrator.ErrInvalid.Error()+": "))
+		}
+		if ob.Schedule != "" {
+			if _, err := tasks.ParseSchedule(ob); err != nil {
+				return configErrorf("bots[%d] (%s): schedule %q: want five cron fields (minute hour day month weekday) such as */15 * * * *", i, b.Name, b.Schedule)
+			}
 		}
 		switch b.Evidence {
 		case "", orchestrator.EvidenceAll, orchestrator.EvidenceExceptions:

@@ -37,6 +37,7 @@ func writeFile(t *testing.T, name, body string) string {
 func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
 	cases := []struct {
 		name    string
+		cmd     string // default migrate
 		file    string
 		env     []string
 		args    []string
@@ -48,7 +49,17 @@ func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
 		{name: "bad enum", file: "log_format: xml\n", mention: "log_format"},
 		{name: "bad env value", env: []string{"DOCKET_WORKER_CONCURRENCY=lots"}, mention: "DOCKET_WORKER_CONCURRENCY"},
 		{name: "unknown env", env: []string{"DOCKET_REDIS_URI=redis://x"}, mention: "DOCKET_REDIS_URI"},
-		{name: "bad flag value", args: []string{"--worker-concurrency", "0"}, mention: "worker.concurrency"},
+		{name: "bad flag value", cmd: "worker", args: []string{"--worker-concurrency", "0"}, mention: "worker.concurrency"},
+		{name: "flag of another command", args: []string{"--worker-concurrency", "2"}, mention: "worker-concurrency"},
+		{name: "number as yaml duration", file: "worker:\n  step_timeout: 30\n", mention: "worker.step_timeout: want a duration such as 30s, got 30"},
+		{name: "number as env duration", env: []string{"DOCKET_WORKER_STEP_TIMEOUT=30"}, mention: "worker.step_timeout: want a duration such as 30s, got 30"},
+		{name: "number as flag duration", cmd: "worker", args: []string{"--worker-step-timeout", "30"}, mention: "want a duration such as 30s, got 30"},
+		{name: "word as yaml integer", file: "worker:\n  concurrency: lots\n", mention: "worker.concurrency: want an integer, got lots"},
+		{name: "word as env integer", env: []string{"DOCKET_WORKER_CONCURRENCY=lots"}, mention: "worker.concurrency: want an integer, got lots"},
+		{name: "yaml bot timeout without unit", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: coding-worklist\n    timeout: 600\n", mention: "bots[0].timeout: want a duration such as 30s, got 600"},
+		{name: "four-field cron", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: coding-worklist\n    schedule: \"*/15 * * *\"\n", mention: "want five cron fields"},
+		{name: "bad bot name", file: "bots:\n  - name: Coding Holds!\n    kind: coding-holds\n    portal: coding-worklist\n", mention: "Coding Holds!"},
+		{name: "bad portal name", file: "portals:\n  ../etc:\n    url: http://x\n", mention: "../etc"},
 		{name: "negative keep session", env: []string{"DOCKET_WORKER_KEEP_SESSION=-1m"}, mention: "worker.keep_session"},
 		{name: "unknown flag", args: []string{"--no-such-flag"}, mention: "no-such-flag"},
 		{name: "bot without portal", file: "bots:\n  - name: x\n    kind: coding-holds\n    portal: nowhere\n", mention: "nowhere"},
@@ -61,7 +72,11 @@ func TestBadConfigExitsTwoWithOneLine(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"migrate", "--data-dir", t.TempDir()}, tc.args...)
+			cmd := tc.cmd
+			if cmd == "" {
+				cmd = "migrate"
+			}
+			args := append([]string{cmd, "--data-dir", t.TempDir()}, tc.args...)
 			if tc.file != "" {
 				args = append(args, "--config", writeFile(t, "docket.yaml", tc.file))
 			}
@@ -81,20 +96,14 @@ func TestConfigPrecedence(t *testing.T) {
 	env := []string{"DOCKET_WORKER_CONCURRENCY=3", "DOCKET_DEMO_ACCOUNTS=40", "HOME=/root"}
 	var cfg Config
 	root := newRoot(&cfg, env, nil, new(bytes.Buffer))
-	root.SetArgs([]string{"version"})
-	fs := root.PersistentFlags()
-	if err := fs.Parse([]string{"--config", file, "--worker-concurrency", "4"}); err != nil {
+	worker, _, err := root.Find([]string{"worker"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	flags := map[string]*string{}
-	for _, s := range settings {
-		if s.secret() {
-			continue
-		}
-		v := fs.Lookup(s.flag()).Value.String()
-		flags[s.key] = &v
+	if err := worker.ParseFlags([]string{"--config", file, "--worker-concurrency", "4"}); err != nil {
+		t.Fatal(err)
 	}
-	if err := loadConfig(&cfg, file, env, fs, flags); err != nil {
+	if err := loadConfig(&cfg, file, env, worker.Flags()); err != nil {
 		t.Fatal(err)
 	}
 	if cfg.LogLevel != "warn" || cfg.Worker.StepTimeout != 5*time.Second {

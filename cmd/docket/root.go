@@ -49,7 +49,6 @@ type usageError struct{ error }
 
 func newRoot(cfg *Config, environ []string, stdin io.Reader, stdout io.Writer) *cobra.Command {
 	var configPath string
-	flags := map[string]*string{}
 	root := &cobra.Command{
 		Use:   "docket",
 		Short: "RPA orchestrator for healthcare revenue-cycle queue automation",
@@ -66,17 +65,13 @@ then DOCKET_* environment variables, then flags.`,
 			if cmd.Name() == "version" || cmd.Name() == "help" {
 				return nil
 			}
-			return loadConfig(cfg, configPath, environ, cmd.Flags(), flags)
+			return loadConfig(cfg, configPath, environ, cmd.Flags())
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVarP(&configPath, "config", "c", "", "YAML configuration file (default $DOCKET_CONFIG)")
-	for _, s := range settings {
-		if !s.secret() {
-			flags[s.key] = pf.String(s.flag(), "", s.help+" ["+s.env()+"]")
-		}
-	}
+	addSettingFlags(root)
 	root.AddCommand(
 		newServeCmd(cfg, stdout),
 		newWorkerCmd(cfg, stdout),
@@ -92,11 +87,14 @@ then DOCKET_* environment variables, then flags.`,
 		newVersionCmd(stdout),
 		newCredentialsCmd(cfg, stdin, stdout),
 	)
+	for _, c := range root.Commands() {
+		addSettingFlags(c)
+	}
 	return root
 }
 
 // loadConfig layers defaults, file, environment and flags, then validates.
-func loadConfig(cfg *Config, path string, environ []string, fs *pflag.FlagSet, flags map[string]*string) error {
+func loadConfig(cfg *Config, path string, environ []string, fs *pflag.FlagSet) error {
 	*cfg = defaultConfig()
 	if path == "" {
 		for _, kv := range environ {
@@ -113,13 +111,8 @@ func loadConfig(cfg *Config, path string, environ []string, fs *pflag.FlagSet, f
 	if err := applyEnv(cfg, environ); err != nil {
 		return err
 	}
-	for _, s := range settings {
-		if s.secret() || !fs.Changed(s.flag()) {
-			continue
-		}
-		if err := s.set(cfg, *flags[s.key]); err != nil {
-			return configErrorf("--%s: %v", s.flag(), err)
-		}
+	if err := changedSettings(cfg, fs); err != nil {
+		return err
 	}
 	return cfg.validate()
 }
