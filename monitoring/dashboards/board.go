@@ -7,7 +7,9 @@ type Board struct {
 	Title    string
 	Audience string
 	// Summary says what the board answers, for the README and Grafana.
-	Summary  string
+	Summary string
+	// Vars are the board's filters; the panels' expressions use them.
+	Vars     []Var
 	Sections []Section
 }
 
@@ -24,7 +26,7 @@ type Kind int
 const (
 	TimeSeries Kind = iota // a value over time
 	Stat                   // the current value, large
-	Bars                   // current values by label, as horizontal bars
+	Bars                   // current values by label, as horizontal bars (a bar gauge)
 )
 
 // Panel is one panel: its queries and what it tells the person looking.
@@ -34,11 +36,16 @@ type Panel struct {
 	Unit    string // Grafana unit id: "s", "percentunit", "short", "none"
 	Tells   string
 	Queries []Query
+	// Colors is required on Stat and Bars panels: how a value turns
+	// amber or red.
+	Colors Thresholds
+	// Links lead from the panel into Docket's web UI.
+	Links []Link
 }
 
 // Query is one PromQL expression of a panel. Expressions may use
-// $__rate_interval; nothing else is templated, so every expression runs
-// as it is against Prometheus.
+// Grafana's $__rate_interval and $__range and the board's variables
+// ($queue, $bot, $portal); Runnable turns one into what Prometheus runs.
 type Query struct {
 	Expr   string
 	Legend string // Grafana legend format, e.g. "{{bot}} {{outcome}}"

@@ -30,13 +30,33 @@ func Build(b Board) (dashboard.Dashboard, error) {
 		Timezone(common.TimeZoneBrowser).
 		Tooltip(dashboard.DashboardCursorSyncCrosshair).
 		WithVariable(dashboard.NewDatasourceVariableBuilder(DatasourceVar).Label("Prometheus").Type("prometheus"))
-	for _, s := range b.Sections {
-		db = db.WithRow(dashboard.NewRowBuilder(s.Title))
-		for _, p := range s.Panels {
-			db = db.WithPanel(panel(p, ds))
+	for _, v := range b.Vars {
+		db = db.WithVariable(variable(v, ds))
+	}
+	db = db.WithVariable(dashboard.NewTextBoxVariableBuilder(URLVar).Label("Docket URL").
+		Description("Base URL of Docket's web UI; panel links open the inbox and runs there.").
+		DefaultValue(dashboard.StringOrMap{String: cog.ToPtr(DefaultURL)}).
+		Current(dashboard.VariableOption{Text: dashboard.StringOrArrayOfString{String: cog.ToPtr(DefaultURL)},
+			Value: dashboard.StringOrArrayOfString{String: cog.ToPtr(DefaultURL)}}))
+	pos := layout(b)
+	for i, s := range b.Sections {
+		db = db.WithRow(dashboard.NewRowBuilder(s.Title).GridPos(pos[i].row))
+		for j, p := range s.Panels {
+			db = db.WithPanel(panel(p, ds, pos[i].panels[j]))
 		}
 	}
 	return db.Build()
+}
+
+// variable is v as a Grafana query variable: multi-select with All.
+func variable(v Var, ds common.DataSourceRef) cog.Builder[dashboard.VariableModel] {
+	query := fmt.Sprintf("label_values(%s, %s)", v.Metric, v.On)
+	all := dashboard.StringOrArrayOfString{ArrayOfString: []string{"$__all"}}
+	return dashboard.NewQueryVariableBuilder(v.Name).Label(v.Label).Datasource(ds).
+		Query(dashboard.StringOrMap{String: cog.ToPtr(query)}).Definition(query).
+		Refresh(dashboard.VariableRefreshOnTimeRangeChanged).Sort(dashboard.VariableSortAlphabeticalAsc).
+		Multi(true).IncludeAll(true).AllValue(AllValue).
+		Current(dashboard.VariableOption{Text: dashboard.StringOrArrayOfString{ArrayOfString: []string{"All"}}, Value: all})
 }
 
 // JSON is the dashboard as provisioned: indented, with a final newline.
@@ -67,19 +87,44 @@ func targets(p Panel, ds common.DataSourceRef) []cog.Builder[variants.Dataquery]
 	return out
 }
 
-func panel(p Panel, ds common.DataSourceRef) cog.Builder[dashboard.Panel] {
+func thresholds(t Thresholds) cog.Builder[dashboard.ThresholdsConfig] {
+	steps := []dashboard.Threshold{{Color: t.Base}} // a nil value is -Infinity
+	for _, s := range t.Steps {
+		steps = append(steps, dashboard.Threshold{Value: cog.ToPtr(s.From), Color: s.Color})
+	}
+	return dashboard.NewThresholdsConfigBuilder().Mode(dashboard.ThresholdsModeAbsolute).Steps(steps)
+}
+
+// links splits p's links into data links (per value) and panel links.
+func links(p Panel) (data, panel []cog.Builder[dashboard.DashboardLink]) {
+	for _, l := range p.Links {
+		b := dashboard.NewDashboardLinkBuilder(l.Title).Type(dashboard.DashboardLinkTypeLink).Url(l.URL()).TargetBlank(true)
+		if l.PerValue() {
+			data = append(data, b)
+		} else {
+			panel = append(panel, b)
+		}
+	}
+	return data, panel
+}
+
+func panel(p Panel, ds common.DataSourceRef, at dashboard.GridPos) cog.Builder[dashboard.Panel] {
+	data, corner := links(p)
+	byThreshold := dashboard.NewFieldColorBuilder().Mode(dashboard.FieldColorModeIdThresholds)
 	switch p.Kind {
 	case Stat:
 		return stat.NewPanelBuilder().Title(p.Title).Description(p.Tells).Unit(p.Unit).Datasource(ds).
-			Targets(targets(p, ds)).Span(6).Height(6).
+			Targets(targets(p, ds)).GridPos(at).Thresholds(thresholds(p.Colors)).ColorScheme(byThreshold).
+			Links(corner).DataLinks(data).ColorMode(common.BigValueColorModeBackground).
 			GraphMode(common.BigValueGraphModeArea).TextMode(common.BigValueTextModeValueAndName)
 	case Bars:
 		return bargauge.NewPanelBuilder().Title(p.Title).Description(p.Tells).Unit(p.Unit).Datasource(ds).
-			Targets(targets(p, ds)).Span(12).Height(8).Min(0).
+			Targets(targets(p, ds)).GridPos(at).Min(0).Thresholds(thresholds(p.Colors)).ColorScheme(byThreshold).
+			Links(corner).DataLinks(data).
 			Orientation(common.VizOrientationHorizontal).DisplayMode(common.BarGaugeDisplayModeGradient)
 	default:
 		return timeseries.NewPanelBuilder().Title(p.Title).Description(p.Tells).Unit(p.Unit).Datasource(ds).
-			Targets(targets(p, ds)).Span(12).Height(8).Min(0).
+			Targets(targets(p, ds)).GridPos(at).Min(0).Links(corner).DataLinks(data).
 			Legend(common.NewVizLegendOptionsBuilder().ShowLegend(true).
 				DisplayMode(common.LegendDisplayModeList).Placement(common.LegendPlacementBottom)).
 			Tooltip(common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeMulti).Sort(common.SortOrderDescending))

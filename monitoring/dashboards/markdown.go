@@ -11,15 +11,22 @@ func Markdown(boards []Board) string {
 	var sb strings.Builder
 	for _, b := range boards {
 		fmt.Fprintf(&sb, "#### %s\n\n", b.Title)
-		fmt.Fprintf(&sb, "For %s: %s File `deploy/grafana/dashboards/%s`, uid `%s`.\n\n", b.Audience, b.Summary, b.File, b.UID)
-		sb.WriteString("| panel | query | what it tells |\n|---|---|---|\n")
+		fmt.Fprintf(&sb, "For %s: %s File `deploy/grafana/dashboards/%s`, uid `%s`.", b.Audience, b.Summary, b.File, b.UID)
+		if len(b.Vars) > 0 {
+			var vs []string
+			for _, v := range b.Vars {
+				vs = append(vs, fmt.Sprintf("`$%s` (%s)", v.Name, v.Label))
+			}
+			fmt.Fprintf(&sb, " Filters: %s.", strings.Join(vs, ", "))
+		}
+		sb.WriteString("\n\n| panel | query | what it tells | colours |\n|---|---|---|---|\n")
 		for _, s := range b.Sections {
 			for _, p := range s.Panels {
 				var qs []string
 				for _, q := range p.Queries {
 					qs = append(qs, "`"+strings.ReplaceAll(q.Expr, "|", `\|`)+"`")
 				}
-				fmt.Fprintf(&sb, "| %s / %s | %s | %s |\n", s.Title, p.Title, strings.Join(qs, "<br>"), strings.ReplaceAll(p.Tells, "|", `\|`))
+				fmt.Fprintf(&sb, "| %s / %s | %s | %s | %s |\n", s.Title, p.Title, strings.Join(qs, "<br>"), strings.ReplaceAll(p.Tells, "|", `\|`), p.Colors)
 			}
 		}
 		sb.WriteString("\n")
