@@ -171,7 +171,7 @@ func Exceptions() Board {
 		Sections: []Section{
 			{Title: "Human tasks", Panels: []Panel{
 				{Title: "Bot failures waiting for the automation team", Kind: Stat, Unit: "short", Colors: redFrom(1),
-					Links:   []Link{{"Open these tasks in the inbox", "/inbox?queue=${__field.labels.queue}&reason=bot_failure"}, botsPage},
+					Links:   []Link{inboxRunTasks, botsPage},
 					Tells:   "Open bot_failure tasks: runs that failed for good and need a person.",
 					Queries: []Query{q(`max by (queue) (docket_human_tasks_open_by_reason{reason="bot_failure",queue=~"$queue"})`, "{{queue}}")}},
 				{Title: "Open human tasks by reason", Kind: Bars, Unit: "short", Colors: volume(50), Links: []Link{inboxReason},

@@ -25,6 +25,9 @@ var (
 	inboxBreached = Link{"Open this queue's breached tasks", "/inbox?queue=${__field.labels.queue}&sla=breached"}
 	inboxAtRisk   = Link{"Open this queue's tasks at risk", "/inbox?queue=${__field.labels.queue}&sla=at_risk"}
 	inboxReason   = Link{"Open these tasks in the inbox", "/inbox?queue=${__field.labels.queue}&reason=${__field.labels.reason}"}
+	// A failed run's task has the item reference "bot:<bot>" and a reason
+	// that names its bot, so the inbox finds them by the reference's prefix.
+	inboxRunTasks = Link{"Open this queue's failed-run tasks", "/inbox?queue=${__field.labels.queue}&q=bot:"}
 	allBreached   = Link{"Inbox: breached tasks", "/inbox?sla=breached"}
 	allAtRisk     = Link{"Inbox: tasks at risk", "/inbox?sla=at_risk"}
 	queuesPage    = Link{"Queues in Docket", "/queues"}
