@@ -149,8 +149,10 @@ func (s *TaskService) planItem(it WorkItem, t HumanTask, o Outcome, actor string
 
 // RetryWriteBack asks again for the write-back of a task whose write-back
 // failed for good: a new run (its id on the task) through the outbox, in
-// the same transaction as the task's change. The caller checks the role
-// (supervisors and above).
+// the same transaction as the task's change. The automation team's
+// action_failed task about the item is then closed as
+// OutcomeWriteBackRetried, unless another write-back of the item still
+// failed. The caller checks the role (supervisors and above).
 func (s *TaskService) RetryWriteBack(ctx context.Context, id, expect int64, user string) (HumanTask, error) {
 	if user == "" {
 		return HumanTask{}, fmt.Errorf("orchestrator: retry write-back of task %d: %w: no user", id, ErrInvalid)
@@ -175,6 +177,9 @@ func (s *TaskService) RetryWriteBack(ctx context.Context, id, expect int64, user
 		return t, err
 	}
 	s.outboxWritten()
+	if err := s.closeActionFailed(ctx, t, user); err != nil {
+		return t, fmt.Errorf("orchestrator: the write-back of task %d was retried, but %w", id, err)
+	}
 	return t, nil
 }
 

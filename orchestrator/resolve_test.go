@@ -99,9 +99,46 @@ func TestWriteBackFailedAndRetry(t *testing.T) {
 	if _, err := f.store.OutboxMessage(ctx, orchestrator.JobWriteBack+":"+retried.WriteBackRunID); err != nil {
 		t.Fatalf("retry not in the outbox: %v", err)
 	}
+	// The retry answers the automation team's task: closed by the retry,
+	// not left for someone to find stale.
+	closed := ok(f.store.Task(ctx, auto[0].ID))(t)
+	if closed.Status != orchestrator.TaskCompleted || closed.Outcome != orchestrator.OutcomeWriteBackRetried || closed.CompletedBy != "sam" ||
+		!strings.Contains(closed.Resolution, retried.WriteBackRunID) {
+		t.Fatalf("automation task after the retry: %+v", closed)
+	}
 	// The old run failing late changes nothing now.
 	ok(f.tasks.WriteBackFailed(ctx, task.ID, done.WriteBackRunID, why))(t)
 	if got := ok(f.store.Task(ctx, task.ID))(t); got.ActionError != "" {
 		t.Fatalf("stale failure marked the retried task: %+v", got)
+	}
+	if open := ok(f.store.Tasks(ctx, orchestrator.TaskFilter{Reason: orchestrator.ReasonActionFailed, Open: true}))(t); len(open) != 0 {
+		t.Fatalf("a stale failure reopened the automation task: %+v", open)
+	}
+	// The retry failing too asks the automation team again.
+	ok(f.tasks.WriteBackFailed(ctx, task.ID, retried.WriteBackRunID, why))(t)
+	if open := ok(f.store.Tasks(ctx, orchestrator.TaskFilter{Reason: orchestrator.ReasonActionFailed, Open: true}))(t); len(open) != 1 {
+		t.Fatalf("the retry failed, and automation tasks open: %+v", open)
+	}
+}
+
+// Two tasks of one item whose write-backs failed share one automation
+// task; retrying one leaves it open while the other still failed.
+func TestRetryKeepsActionFailedForAnotherFailure(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	it := f.item(t, "T4")
+	var failed []orchestrator.HumanTask
+	for _, rule := range []string{"ncci", "mue"} {
+		task := must3(t)(f.tasks.Open(ctx, it, orchestrator.RouteDecision{Rule: rule, Queue: orchestrator.QueueCoding}, "run:r1"))
+		done := ok(f.tasks.Resolve(ctx, task.ID, 0, "fran", orchestrator.Resolution{Outcome: "code_corrected"}))(t)
+		failed = append(failed, ok(f.tasks.WriteBackFailed(ctx, task.ID, done.WriteBackRunID, "The portal refused the note."))(t))
+	}
+	ok(f.tasks.RetryWriteBack(ctx, failed[0].ID, 0, "sam"))(t)
+	if open := ok(f.store.Tasks(ctx, orchestrator.TaskFilter{Reason: orchestrator.ReasonActionFailed, Open: true}))(t); len(open) != 1 {
+		t.Fatalf("one write-back of the item still failed, and automation tasks open: %+v", open)
+	}
+	ok(f.tasks.RetryWriteBack(ctx, failed[1].ID, 0, "sam"))(t)
+	if open := ok(f.store.Tasks(ctx, orchestrator.TaskFilter{Reason: orchestrator.ReasonActionFailed, Open: true}))(t); len(open) != 0 {
+		t.Fatalf("both write-backs retried, and automation tasks open: %+v", open)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +22,9 @@ import (
 type recordingWriteBack struct {
 	got  chan writeback.Request
 	fail error
+	// failFirst, when set, makes the first *failFirst requests fail with
+	// fail and the rest act.
+	failFirst *atomic.Int32
 }
 
 func (recordingWriteBack) Kind() string { return writeback.Kind }
@@ -30,7 +34,7 @@ func (recordingWriteBack) Run(context.Context, *bots.Session, bots.Recorder) err
 }
 
 func (b recordingWriteBack) RunRequest(ctx context.Context, s *bots.Session, rec bots.Recorder, req writeback.Request) (writeback.Result, error) {
-	if b.fail != nil {
+	if b.fail != nil && (b.failFirst == nil || b.failFirst.Add(-1) >= 0) {
 		return writeback.Result{}, b.fail
 	}
 	for _, step := range []string{"before", "after"} {
@@ -210,5 +214,58 @@ func TestActionFailureWords(t *testing.T) {
 		if strings.Contains(got, "skip retry") || strings.Contains(got, "invalid request") || !strings.HasSuffix(got, ".") || got == "" {
 			t.Errorf("%v: %q", err, got)
 		}
+	}
+}
+
+// A write-back that failed for good and is retried by a supervisor, and
+// then acts: the retry closes the automation team's action_failed task,
+// the task's action error stays cleared once the retry ran, and the
+// portal got the note once.
+func TestRetriedWriteBackSucceeds(t *testing.T) {
+	once := &atomic.Int32{}
+	once.Store(1)
+	e := newWriteBackEnv(t, 10, recordingWriteBack{got: make(chan writeback.Request, 2), failFirst: once,
+		fail: fmt.Errorf("%w: route offers no option %q", writeback.ErrInvalidRequest, "XQ")})
+	ctx := context.Background()
+	it, task, done := e.resolved(t, "E4")
+	if run := storetest.WaitRun(t, e.f.store, done.WriteBackRunID, 30*time.Second); run.Status != orchestrator.RunFailed {
+		t.Fatalf("first run %+v", run)
+	}
+	var auto []orchestrator.HumanTask
+	for deadline := time.Now().Add(10 * time.Second); len(auto) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var err error
+		if auto, err = e.f.store.Tasks(ctx, orchestrator.TaskFilter{Reason: orchestrator.ReasonActionFailed, Open: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(auto) != 1 || auto[0].ItemID != it.ID {
+		t.Fatalf("automation tasks after the failure: %+v", auto)
+	}
+	retried, err := e.sv.tasks.RetryWriteBack(ctx, task.ID, 0, "sup.sam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run := storetest.WaitRun(t, e.f.store, retried.WriteBackRunID, 30*time.Second); run.Status != orchestrator.RunSucceeded {
+		t.Fatalf("retry run %+v", run)
+	}
+	select {
+	case req := <-e.bot.got:
+		if req.Account != "E4" {
+			t.Fatalf("request %+v", req)
+		}
+	default:
+		t.Fatal("the retry succeeded, and the bot acted on nothing")
+	}
+	got, err := e.f.store.Task(ctx, task.ID)
+	if err != nil || got.ActionError != "" || got.WriteBackRunID != retried.WriteBackRunID {
+		t.Fatalf("task after the retry succeeded: %+v %v", got, err)
+	}
+	closed, err := e.f.store.Task(ctx, auto[0].ID)
+	if err != nil || closed.Status != orchestrator.TaskCompleted || closed.Outcome != orchestrator.OutcomeWriteBackRetried {
+		t.Fatalf("automation task after the retry: %+v %v", closed, err)
+	}
+	v, err := e.sv.tasks.View(ctx, task.ID)
+	if err != nil || v.WriteBack == nil || v.WriteBack.Status != orchestrator.RunSucceeded {
+		t.Fatalf("task view after the retry: %+v %v", v.WriteBack, err)
 	}
 }
