@@ -11,7 +11,6 @@ import (
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/hibiken/asynq"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -47,13 +46,14 @@ fails. A worker must be running against the same Redis and database.`,
 				return err
 			}
 			fmt.Fprintf(stdout, "enqueued run %s\n", run.ID)
-			run, err = followRun(ctx, st, run.ID, stdout)
+			f := follower{out: stdout, tty: isTerminal(stdout), listening: workerListening(asynq.NewInspectorFromRedisClient(rdb), tasks.QueueBots)}
+			run, err = f.follow(ctx, st, run.ID)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintln(stdout, runSummary(run))
 			if run.Status != orchestrator.RunSucceeded {
-				return fmt.Errorf("run %s %s: %s", run.ID, run.Status, run.Error)
+				return reportedError{fmt.Errorf("run %s %s", run.ID, run.Status)} // the summary said why
 			}
 			return nil
 		},
@@ -67,25 +67,6 @@ func botNames(cfg *Config) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// followRun polls the run until it ends, drawing a progress bar.
-func followRun(ctx context.Context, st orchestrator.Store, id string, out io.Writer) (orchestrator.Run, error) {
-	bar := progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(out),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionSetDescription("waiting for a worker"),
-		progressbar.OptionClearOnFinish(),
-	)
-	defer func() { _ = bar.Finish() }()
-	return waitRun(ctx, st, id, func(r orchestrator.Run) {
-		desc := fmt.Sprintf("%s: pages %d, records %d", r.Status, r.Pages, r.Records)
-		if r.Status == orchestrator.RunQueued {
-			desc = "queued: waiting for a worker"
-		}
-		bar.Describe(desc)
-		_ = bar.Set(r.Records)
-	})
 }
 
 // waitRun polls the run until it ends or ctx is done.
@@ -117,7 +98,7 @@ func runSummary(r orchestrator.Run) string {
 		orchestrator.EscapeText(r.Bot), r.Status, r.Records, r.Pages, r.Screenshots, r.Created, r.Updated, r.Unchanged, r.Attempts,
 		r.Duration().Round(100*time.Millisecond))
 	if r.Error != "" {
-		s += "  error: " + orchestrator.EscapeText(r.Error) // the portal's words may hold CR, LF, ESC
+		s += "  error: " + failureWords(r.Error)
 	}
 	return s
 }

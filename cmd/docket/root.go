@@ -30,9 +30,18 @@ func Main(ctx context.Context, args, environ []string, stdin io.Reader, stdout, 
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	return exitCode(root.ExecuteContext(ctx), stderr)
+}
+
+// exitCode reports err on stderr (unless the command already did) and
+// returns the exit code for it.
+func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
+	}
+	var re reportedError
+	if errors.As(err, &re) {
+		return exitFailed
 	}
 	// An error may quote portal data or a file name: one line, escaped.
 	fmt.Fprintln(stderr, "docket: "+orchestrator.EscapeText(strings.ReplaceAll(err.Error(), "\n", " ")))
@@ -43,6 +52,10 @@ func Main(ctx context.Context, args, environ []string, stdin io.Reader, stdout, 
 	}
 	return exitFailed
 }
+
+// reportedError fails the command after it has said why on stdout, so
+// Main does not say it again.
+type reportedError struct{ error }
 
 // usageError is a bad flag or argument.
 type usageError struct{ error }
