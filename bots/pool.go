@@ -30,6 +30,7 @@ type Pool struct {
 	gate     chan struct{} // held (ctx-aware mutex) while checking or replacing the browser
 	stopping chan struct{} // closed by Stop
 	stopOnce sync.Once
+	watchers sync.WaitGroup // watch goroutines, one per launched browser
 
 	mu         sync.Mutex // guards the fields below; never held during I/O
 	started    bool
@@ -126,6 +127,7 @@ func (p *Pool) Start(ctx context.Context) error {
 	p.mu.Lock()
 	p.br, p.started = br, true
 	p.mu.Unlock()
+	p.watch(br)
 	return nil
 }
 
@@ -341,6 +343,7 @@ func (p *Pool) replace(ctx context.Context, old *browserProc, reason string) err
 	p.br = br
 	p.restarts++
 	p.mu.Unlock()
+	p.watch(br)
 	p.log.Info("chromium relaunched", zap.String("reason", reason), zap.Int("pid", br.pid))
 	if p.cfg.OnRestart != nil {
 		p.cfg.OnRestart(reason)
@@ -393,6 +396,7 @@ func (p *Pool) Stop() {
 			_ = os.RemoveAll(dir)
 		}
 	})
+	p.watchers.Wait()
 }
 
 // Stats returns current counters.

@@ -501,3 +501,26 @@ func assertGroupGone(t *testing.T, pgid int) {
 		t.Errorf("process group %d still has %v", pgid, left)
 	}
 }
+
+// A killed browser comes back without waiting for the next session: the
+// worker whose run was retried elsewhere is ready again at once.
+func TestPoolRelaunchesKilledBrowserUnasked(t *testing.T) {
+	t.Parallel()
+	restarted := make(chan string, 2)
+	p := newTestPool(t, PoolConfig{Contexts: 1, OnRestart: func(r string) { restarted <- r }})
+	old := p.Stats().BrowserPID
+	if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-restarted:
+		if r != "crash" {
+			t.Fatalf("restart reason %q, want crash", r)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no relaunch 30 s after chromium %d was killed, with no session asked for", old)
+	}
+	if st := p.Stats(); st.Restarts != 1 || st.BrowserPID == old || st.BrowserPID == 0 {
+		t.Fatalf("Stats after kill = %+v (old pid %d), want 1 restart and a new pid", st, old)
+	}
+}
