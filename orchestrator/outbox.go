@@ -66,4 +66,8 @@ type OutboxStore interface {
 	OutboxMessage(ctx context.Context, key string) (OutboxMessage, error)
 	// OutboxStats counts the unsent messages.
 	OutboxStats(ctx context.Context) (OutboxStats, error)
+	// PruneOutbox deletes up to limit messages sent before before, oldest
+	// first, and returns how many it deleted. An unsent message is never
+	// deleted.
+	PruneOutbox(ctx context.Context, before time.Time, limit int) (int, error)
 }

@@ -20,6 +20,11 @@ const (
 	DispatchBatchDefault = 50
 	DispatchBackoffMin   = time.Second
 	DispatchBackoffMax   = time.Minute
+	// DispatchRetentionDefault is how long a sent message is kept.
+	DispatchRetentionDefault = 7 * 24 * time.Hour
+	// DispatchPruneEveryDefault is how often sent messages past their
+	// retention are deleted.
+	DispatchPruneEveryDefault = time.Hour
 )
 
 // DispatcherConfig wires a Dispatcher.
@@ -40,6 +45,13 @@ type DispatcherConfig struct {
 	// Batch bounds the messages one claim takes. Default
 	// DispatchBatchDefault.
 	Batch int
+	// Retention is how long a sent message is kept (the outbox answers
+	// "was this job sent" until then); older ones are deleted. Default
+	// DispatchRetentionDefault.
+	Retention time.Duration
+	// PruneEvery is how often sent messages past Retention are deleted:
+	// at start, then at most this often. Default DispatchPruneEveryDefault.
+	PruneEvery time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -76,6 +88,12 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = DispatchBatchDefault
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DispatchRetentionDefault
+	}
+	if cfg.PruneEvery <= 0 {
+		cfg.PruneEvery = DispatchPruneEveryDefault
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -120,7 +138,14 @@ func (d *Dispatcher) loop(ctx context.Context, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(d.cfg.Poll)
 	defer t.Stop()
+	var pruned time.Time
 	for {
+		if now := d.cfg.Now(); now.Sub(pruned) >= d.cfg.PruneEvery {
+			pruned = now
+			if _, err := d.PruneOnce(ctx); err != nil && ctx.Err() == nil {
+				d.cfg.Logger.Warn("outbox: prune failed", zap.Error(err))
+			}
+		}
 		for {
 			n, err := d.DispatchOnce(ctx)
 			if err != nil && ctx.Err() == nil {

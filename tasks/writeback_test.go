@@ -188,9 +188,17 @@ func TestWriteBackFailsForGood(t *testing.T) {
 	if got.ActionError != want {
 		t.Fatalf("action error %q, want %q", got.ActionError, want)
 	}
-	auto, err := e.f.store.Tasks(ctx, orchestrator.TaskFilter{Queue: orchestrator.QueueAutomation, Reason: orchestrator.ReasonActionFailed})
-	if err != nil || len(auto) != 1 || auto[0].ItemID != it.ID {
-		t.Fatalf("automation tasks %+v %v", auto, err)
+	// The automation task opens just after the task is marked.
+	var auto []orchestrator.HumanTask
+	for len(auto) == 0 && time.Now().Before(deadline) {
+		var err error
+		if auto, err = e.f.store.Tasks(ctx, orchestrator.TaskFilter{Queue: orchestrator.QueueAutomation, Reason: orchestrator.ReasonActionFailed}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(auto) != 1 || auto[0].ItemID != it.ID {
+		t.Fatalf("automation tasks %+v", auto)
 	}
 	retried, err := e.sv.tasks.RetryWriteBack(ctx, task.ID, 0, "sup.sam")
 	if err != nil {

@@ -135,7 +135,8 @@ func (a *app) writeBacker() (orchestrator.WriteBacker, error) {
 
 // startDispatcher starts the outbox dispatcher, stopped when a closes.
 func (a *app) startDispatcher(ctx context.Context, st orchestrator.Store, client *asynq.Client) (*tasks.Dispatcher, error) {
-	d, err := tasks.NewDispatcher(tasks.DispatcherConfig{Store: st, Client: client, Bots: a.cfg.bots(), Logger: a.log.Named("outbox")})
+	d, err := tasks.NewDispatcher(tasks.DispatcherConfig{Store: st, Client: client, Bots: a.cfg.bots(), Logger: a.log.Named("outbox"),
+		Retention: a.cfg.OutboxRetention})
 	if err != nil {
 		return nil, err
 	}

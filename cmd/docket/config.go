@@ -63,6 +63,10 @@ type Config struct {
 	// for the login throttle and audit log, Secure cookies, HSTS).
 	// Default none.
 	TrustedProxies string `yaml:"trusted_proxies"`
+	// OutboxRetention is how long a write-back or manual run job the
+	// outbox has handed to Redis is kept before the dispatcher deletes it;
+	// unsent jobs are kept whatever their age. Default 168h (7 days).
+	OutboxRetention time.Duration `yaml:"outbox_retention"`
 
 	Worker  WorkerConfig            `yaml:"worker"`
 	Demo    DemoConfig              `yaml:"demo"`
@@ -132,6 +136,7 @@ func defaultConfig() Config {
 		HTTPAddr:         "127.0.0.1:8080",
 		PortalAddr:       "127.0.0.1:8089",
 		ClaimsPortalAddr: "127.0.0.1:8090",
+		OutboxRetention:  tasks.DispatchRetentionDefault,
 		Worker:           WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second, KeepSession: 2 * time.Minute},
 		Demo:             DemoConfig{Seed: 1, Accounts: 120, Claims: 80},
 		Portals: map[string]PortalConfig{
@@ -273,6 +278,7 @@ var settings = []setting{
 	{"ledger_verifier_key", "public key ledger checkpoints and bundles are checked against (default: the key file's)", func(c *Config) any { return &c.LedgerVerifierKey }, cmdsLedger},
 	{"rules_file", "routing rules, queues and SLA policies (YAML)", func(c *Config) any { return &c.RulesFile }, cmdsWorkflow},
 	{"trusted_proxies", "TLS-terminating proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses or CIDR prefixes", func(c *Config) any { return &c.TrustedProxies }, cmdsHTTP},
+	{"outbox_retention", "how long a job the outbox sent is kept before the dispatcher deletes it", func(c *Config) any { return &c.OutboxRetention }, []string{"serve", "demo", "run"}},
 	{"worker.name", "worker name in run records (default host:pid)", func(c *Config) any { return &c.Worker.Name }, cmdsBrowser},
 	{"worker.concurrency", "browser contexts (concurrent runs) per worker", func(c *Config) any { return &c.Worker.Concurrency }, cmdsBrowser},
 	{"worker.recycle_after", "relaunch the browser after this many runs", func(c *Config) any { return &c.Worker.RecycleAfter }, cmdsBrowser},
@@ -361,6 +367,9 @@ func (c *Config) validate() error {
 	}
 	if c.Worker.KeepSession < 0 {
 		return configErrorf("worker.keep_session must not be negative")
+	}
+	if c.OutboxRetention <= 0 {
+		return configErrorf("outbox_retention must be positive")
 	}
 	if c.Worker.StepTimeout <= 0 {
 		return configErrorf("worker.step_timeout must be positive")

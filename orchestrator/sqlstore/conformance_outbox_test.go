@@ -23,6 +23,7 @@ func outboxTests() []struct {
 		{"OutboxClaimLeaseSent", testOutboxClaimLeaseSent},
 		{"OutboxClaimConcurrent", testOutboxClaimConcurrent},
 		{"CreateRunJob", testCreateRunJob},
+		{"OutboxPrune", testOutboxPrune},
 	}
 }
 
@@ -223,3 +224,50 @@ func testCreateRunJob(t *testing.T, s *Store) {
 	_, err = s.Run(ctx, "r2")
 	wantErr(t, err, orchestrator.ErrNotFound)
 }
+
+// Pruning deletes messages sent before the cut, oldest first and at most
+// the limit, and never an unsent one however old.
+func testOutboxPrune(t *testing.T, s *Store) {
+	ctx := ctxT(t)
+	for i, key := range []string{"p1", "p2", "p3", "p4", "unsent"} {
+		_, _, err := s.CreateRunJob(ctx, orchestrator.Run{ID: "r-" + key, Bot: "b", QueuedAt: t0.Add(time.Duration(i) * time.Second)}, msg(key))
+		must(t, err)
+	}
+	got, err := s.ClaimOutbox(ctx, t0.Add(time.Minute), t0.Add(2*time.Minute), 10)
+	must(t, err)
+	if len(got) != 5 {
+		t.Fatalf("claimed %d", len(got))
+	}
+	for i, key := range []string{"p1", "p2", "p3", "p4"} {
+		must(t, s.OutboxSent(ctx, key, t0.Add(time.Duration(i+1)*time.Hour)))
+	}
+	n, err := s.PruneOutbox(ctx, t0.Add(150*time.Minute), 10) // p1 and p2 were sent before
+	must(t, err)
+	if n != 2 {
+		t.Fatalf("pruned %d, want 2", n)
+	}
+	wantErr(t, errOf(s.OutboxMessage(ctx, "p1")), orchestrator.ErrNotFound)
+	wantErr(t, errOf(s.OutboxMessage(ctx, "p2")), orchestrator.ErrNotFound)
+	n, err = s.PruneOutbox(ctx, t0.Add(1000*time.Hour), 1)
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("pruned %d with limit 1", n)
+	}
+	wantErr(t, errOf(s.OutboxMessage(ctx, "p3")), orchestrator.ErrNotFound) // the oldest went first
+	_, err = s.OutboxMessage(ctx, "p4")
+	must(t, err)
+	n, err = s.PruneOutbox(ctx, t0.Add(1000*time.Hour), 10)
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("pruned %d, want p4 only", n)
+	}
+	m, err := s.OutboxMessage(ctx, "unsent")
+	if err != nil || !m.SentAt.IsZero() {
+		t.Fatalf("the unsent message: %+v %v", m, err)
+	}
+	if st, err := s.OutboxStats(ctx); err != nil || st.Unsent != 1 {
+		t.Fatalf("stats %+v %v", st, err)
+	}
+}
+
+func errOf[T any](_ T, err error) error { return err }

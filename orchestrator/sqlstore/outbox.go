@@ -171,6 +171,25 @@ func (s *Store) OutboxStats(ctx context.Context) (orchestrator.OutboxStats, erro
 	return st, nil
 }
 
+// PruneOutbox deletes up to limit messages sent before before, oldest
+// first (limit <= 0 means 1000), and returns how many it deleted. Unsent
+// messages stay whatever their age.
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	res, err := s.db.ExecContext(ctx, s.d.q(`DELETE FROM outbox WHERE id IN
+		(SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at, id LIMIT ?)`), s.d.ts(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: prune outbox: %w", translate(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: prune outbox: %w", err)
+	}
+	return int(n), nil
+}
+
 func scanOutbox(r rowScanner) (orchestrator.OutboxMessage, error) {
 	var (
 		m       orchestrator.OutboxMessage
