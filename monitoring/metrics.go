@@ -41,6 +41,10 @@ type Metrics struct {
 	SessionWait     prometheus.Histogram
 	BrowserSessions *prometheus.CounterVec // start (new, kept)
 
+	// Portal politeness (worker): waits for a portal's fleet-wide budget.
+	PortalWait     *prometheus.HistogramVec // portal, what (session, request)
+	PortalSessions *prometheus.GaugeVec     // portal
+
 	// Fleet.
 	WorkerHeartbeat prometheus.Gauge
 	WorkerUp        prometheus.Gauge
@@ -113,6 +117,13 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		BrowserSessions: counter("docket_browser_sessions_total",
 			"Browser sessions handed to runs, by start: new (a fresh context that signs in) or kept (still signed in from an earlier run).",
 			"start"),
+		PortalWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "docket_portal_wait_seconds",
+			Help:    "Time a run waited for its portal's fleet-wide budget, by portal and what (session: a session slot, before a browser context is borrowed; request: the requests-per-second cap or a pause the portal asked for).",
+			Buckets: stepBuckets,
+		}, []string{"portal", "what"}),
+		PortalSessions: gauge("docket_portal_sessions",
+			"Portal session slots this worker holds now, by portal (the fleet's total is capped per portal).", "portal"),
 		WorkerHeartbeat: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "docket_worker_heartbeat_timestamp_seconds",
 			Help: "Unix time of this worker's last heartbeat (its browser and queue connection were checked).",
@@ -130,6 +141,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		m.StepDuration, m.RecordsRead, m.PagesRead, m.Screenshots, m.ItemChanges, m.LastSuccess,
 		m.SelectorMatches, m.SelectorMisses,
 		m.BrowserRestarts, m.BrowserInUse, m.BrowserCapacity, m.BrowserLaunch, m.SessionWait, m.BrowserSessions,
+		m.PortalWait, m.PortalSessions,
 		m.WorkerHeartbeat, m.WorkerUp, m.ScheduledSlots,
 	}
 	for _, c := range cs {

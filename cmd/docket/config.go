@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/polite"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/inbox"
 	"github.com/docket-rpa/docket/tasks"
@@ -68,10 +70,11 @@ type Config struct {
 	// unsent jobs are kept whatever their age. Default 168h (7 days).
 	OutboxRetention time.Duration `yaml:"outbox_retention"`
 
-	Worker  WorkerConfig            `yaml:"worker"`
-	Demo    DemoConfig              `yaml:"demo"`
-	Portals map[string]PortalConfig `yaml:"portals"`
-	Bots    []BotConfig             `yaml:"bots"`
+	Worker     WorkerConfig            `yaml:"worker"`
+	Politeness PolitenessConfig        `yaml:"politeness"`
+	Demo       DemoConfig              `yaml:"demo"`
+	Portals    map[string]PortalConfig `yaml:"portals"`
+	Bots       []BotConfig             `yaml:"bots"`
 }
 
 // WorkerConfig sets up a worker's browser pool.
@@ -82,6 +85,14 @@ type WorkerConfig struct {
 	ChromiumPath string        `yaml:"chromium_path"` // default: system chromium-headless-shell, then chromium
 	StepTimeout  time.Duration `yaml:"step_timeout"`  // deadline of one browser step; default 30s
 	KeepSession  time.Duration `yaml:"keep_session"`  // keep a successful run's signed-in context for the next run of its portal this long; 0 off; default 2m
+}
+
+// PolitenessConfig caps what the whole fleet sends each portal (see
+// bots/polite); a portal's own max_sessions and requests_per_second
+// override it.
+type PolitenessConfig struct {
+	Sessions          int `yaml:"sessions"`            // sessions open at once per portal across all workers; default 2
+	RequestsPerSecond int `yaml:"requests_per_second"` // requests per second per portal across all workers; default 5
 }
 
 // DemoConfig shapes the demo portals' data.
@@ -100,6 +111,10 @@ type PortalConfig struct {
 	Password  string   `yaml:"password"`
 	UserAgent string   `yaml:"user_agent"` // default: the worker's DocketBot agent
 	Block     []string `yaml:"block"`      // resource kinds to skip: images, fonts, media, analytics
+	// MaxSessions and RequestsPerSecond override politeness for this
+	// portal; 0 takes politeness.sessions and .requests_per_second.
+	MaxSessions       int `yaml:"max_sessions"`
+	RequestsPerSecond int `yaml:"requests_per_second"`
 }
 
 // BotConfig defines one bot.
@@ -128,6 +143,12 @@ const (
 	BotWriteBack         = "writeback"
 )
 
+// The demo portals' politeness caps.
+const (
+	demoPortalSessions          = 16
+	demoPortalRequestsPerSecond = 2000
+)
+
 // defaultConfig is what Docket runs with when nothing is configured.
 func defaultConfig() Config {
 	return Config{
@@ -138,10 +159,15 @@ func defaultConfig() Config {
 		ClaimsPortalAddr: "127.0.0.1:8090",
 		OutboxRetention:  tasks.DispatchRetentionDefault,
 		Worker:           WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second, KeepSession: 2 * time.Minute},
+		Politeness:       PolitenessConfig{Sessions: 2, RequestsPerSecond: 5},
 		Demo:             DemoConfig{Seed: 1, Accounts: 120, Claims: 80},
+		// The demo portals run on this machine for a first look: their
+		// caps let the demo go at the bot's speed.
 		Portals: map[string]PortalConfig{
-			PortalCodingWorklist: {URL: "http://127.0.0.1:8089", Username: "coder", Password: "demo-password"},
-			PortalClaimScrubber:  {URL: "http://127.0.0.1:8090", Username: "biller", Password: "demo-password"},
+			PortalCodingWorklist: {URL: "http://127.0.0.1:8089", Username: "coder", Password: "demo-password",
+				MaxSessions: demoPortalSessions, RequestsPerSecond: demoPortalRequestsPerSecond},
+			PortalClaimScrubber: {URL: "http://127.0.0.1:8090", Username: "biller", Password: "demo-password",
+				MaxSessions: demoPortalSessions, RequestsPerSecond: demoPortalRequestsPerSecond},
 		},
 		Bots: []BotConfig{{
 			Name: BotCodingHolds, Kind: "coding-holds", Portal: PortalCodingWorklist,
@@ -285,6 +311,8 @@ var settings = []setting{
 	{"worker.chromium_path", "path of the Chromium binary (default: chromium-headless-shell, then chromium)", func(c *Config) any { return &c.Worker.ChromiumPath }, []string{"worker", "demo", "selectors"}},
 	{"worker.step_timeout", "deadline of one browser step", func(c *Config) any { return &c.Worker.StepTimeout }, cmdsBrowser},
 	{"worker.keep_session", "how long a successful run's signed-in browser context waits for the next run of its portal (0 turns it off)", func(c *Config) any { return &c.Worker.KeepSession }, cmdsBrowser},
+	{"politeness.sessions", "sessions open at once per portal across all workers (a portal's max_sessions overrides it)", func(c *Config) any { return &c.Politeness.Sessions }, cmdsBrowser},
+	{"politeness.requests_per_second", "requests per second per portal across all workers (a portal's requests_per_second overrides it)", func(c *Config) any { return &c.Politeness.RequestsPerSecond }, cmdsBrowser},
 	{"demo.accounts", "accounts in the demo coding worklist", func(c *Config) any { return &c.Demo.Accounts }, cmdsPortals},
 	{"demo.claims", "claims in the demo claim scrubber", func(c *Config) any { return &c.Demo.Claims }, cmdsPortals},
 	{"demo.latency", "latency the demo portals add to each request", func(c *Config) any { return &c.Demo.Latency }, cmdsPortals},
@@ -383,9 +411,21 @@ func (c *Config) validate() error {
 	if c.Demo.Latency < 0 {
 		return configErrorf("demo.latency must not be negative")
 	}
+	if c.Politeness.Sessions < 1 || c.Politeness.Sessions > 1000 {
+		return configErrorf("politeness.sessions %d: want 1 to 1000", c.Politeness.Sessions)
+	}
+	if c.Politeness.RequestsPerSecond < 1 || c.Politeness.RequestsPerSecond > 100000 {
+		return configErrorf("politeness.requests_per_second %d: want 1 to 100000", c.Politeness.RequestsPerSecond)
+	}
 	for name, p := range c.Portals {
 		if !validName.MatchString(name) {
 			return configErrorf("portals: name %q: %s", name, nameRule)
+		}
+		if p.MaxSessions < 0 || p.MaxSessions > 1000 {
+			return configErrorf("portals.%s.max_sessions %d: want 1 to 1000, or 0 for politeness.sessions", name, p.MaxSessions)
+		}
+		if p.RequestsPerSecond < 0 || p.RequestsPerSecond > 100000 {
+			return configErrorf("portals.%s.requests_per_second %d: want 1 to 100000, or 0 for politeness.requests_per_second", name, p.RequestsPerSecond)
 		}
 		if u, err := url.Parse(p.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			return configErrorf("portals.%s.url %q: want an http(s) URL", name, p.URL)
@@ -461,6 +501,18 @@ func (c *Config) targets() map[string]bots.Target {
 	for name, p := range c.Portals {
 		m[name] = bots.Target{Portal: name, BaseURL: p.URL, Username: p.Username, Password: p.Password,
 			UserAgent: p.UserAgent, Block: p.Block}
+	}
+	return m
+}
+
+// portalLimits are each configured portal's politeness caps.
+func (c *Config) portalLimits() map[string]polite.Limits {
+	m := make(map[string]polite.Limits, len(c.Portals))
+	for name, p := range c.Portals {
+		m[name] = polite.Limits{
+			Sessions:          cmp.Or(p.MaxSessions, c.Politeness.Sessions),
+			RequestsPerSecond: cmp.Or(p.RequestsPerSecond, c.Politeness.RequestsPerSecond),
+		}
 	}
 	return m
 }

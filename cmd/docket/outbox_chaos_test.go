@@ -40,6 +40,7 @@ func TestOutboxChaos(t *testing.T) {
 database_url: %s
 redis_url: %s
 log_level: info
+politeness: {sessions: 64, requests_per_second: 100000} # a local simulator, like the demo's portals
 portals:
   coding-worklist: {url: %q, username: %q, password: %q}
 bots:

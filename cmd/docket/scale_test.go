@@ -68,7 +68,7 @@ func TestScaleAndFaults(t *testing.T) {
 	}
 	defs = append(defs, scaleBot{"holds-cron", "coding-holds", "coding-cron", urls[1], "coder", "* * * * *"})
 	var conf strings.Builder
-	fmt.Fprintf(&conf, "database_url: %q\nredis_url: %q\nevidence_url: %q\nledger_key_file: %q\nlog_level: info\nworker: {concurrency: 1}\nportals:\n",
+	fmt.Fprintf(&conf, "database_url: %q\nredis_url: %q\nevidence_url: %q\nledger_key_file: %q\nlog_level: info\nworker: {concurrency: 1}\npoliteness: {sessions: 64, requests_per_second: 100000}\nportals:\n",
 		pg.URL, rs.URL, "file://"+filepath.Join(dir, "evidence"), filepath.Join(dir, "ledger.key"))
 	for _, d := range defs {
 		fmt.Fprintf(&conf, "  %s: {url: %q, username: %s, password: demo-password}\n", d.portal, d.url, d.user)

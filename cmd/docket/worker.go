@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/polite"
 	"github.com/docket-rpa/docket/bots/writeback"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
@@ -33,7 +34,21 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 	if err != nil {
 		return nil, err
 	}
+	pace, err := polite.New(polite.Config{
+		Client:  rdb,
+		Default: polite.Limits{Sessions: a.cfg.Politeness.Sessions, RequestsPerSecond: a.cfg.Politeness.RequestsPerSecond},
+		Portals: a.cfg.portalLimits(),
+		Logger:  a.log,
+		OnWait: func(portal, what string, d time.Duration) {
+			a.metrics.PortalWait.WithLabelValues(portal, what).Observe(d.Seconds())
+		},
+		OnSessions: func(portal string, delta int) { a.metrics.PortalSessions.WithLabelValues(portal).Add(float64(delta)) },
+	})
+	if err != nil {
+		return nil, err
+	}
 	pool, err := bots.NewPool(bots.PoolConfig{
+		Politeness:    pace,
 		Bin:           a.cfg.Worker.ChromiumPath,
 		Contexts:      a.cfg.Worker.Concurrency,
 		RecycleAfter:  a.cfg.Worker.RecycleAfter,
