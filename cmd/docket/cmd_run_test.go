@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/sqlstore"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -118,15 +119,51 @@ func TestRunSeesAListeningWorker(t *testing.T) {
 }
 
 // A failed run is told once, in words: the summary line names the error
-// without the queue's retry marker, and Main adds no second line.
+// without the queue's retry marker, and nothing is repeated on stderr. The
+// test plays the worker by ending the attempt in the store docket run
+// follows.
 func TestRunFailureToldOnce(t *testing.T) {
-	s := runSummary(orchestrator.Run{Bot: "coding-holds", Status: orchestrator.RunFailed,
-		Error: "coding-worklist: sign-in rejected: " + asynq.SkipRetry.Error()})
-	if strings.Contains(s, "skip retry") || !strings.Contains(s, "error: coding-worklist: sign-in rejected") {
-		t.Errorf("summary %q", s)
-	}
+	r := startRedis(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "docket.db")
+	out := &lineWatch{want: "\n", seen: make(chan struct{})}
 	var stderr bytes.Buffer
-	if code := exitCode(reportedError{errors.New("run r1 failed")}, &stderr); code != exitFailed || stderr.Len() != 0 {
-		t.Errorf("exit %d, stderr %q: a failure the summary told is printed again", code, stderr.String())
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"run", "coding-holds", "--redis-url", r.URL, "--data-dir", dir, "--database-url", db, "--log-level", "error"},
+			nil, strings.NewReader(""), out, &stderr)
+	}()
+	select {
+	case <-out.seen:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no run enqueued: %q", out.String())
+	}
+	first, _, _ := strings.Cut(out.String(), "\n")
+	id, ok := strings.CutPrefix(first, "enqueued run ")
+	if !ok {
+		t.Fatalf("first line %q", out.String())
+	}
+	st, err := sqlstore.Open(ctx, sqlstore.Config{URL: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.StartAttempt(ctx, id, "w1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FinishAttempt(ctx, id, orchestrator.RunFailed, "coding-worklist: sign-in rejected: "+asynq.SkipRetry.Error(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-done; code != exitFailed {
+		t.Errorf("exit %d, want %d", code, exitFailed)
+	}
+	got := out.String()
+	if strings.Count(got, "sign-in rejected") != 1 || strings.Contains(got, "skip retry") || !strings.Contains(got, "error: coding-worklist: sign-in rejected") {
+		t.Errorf("stdout does not tell the failure once in words:\n%s", got)
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("the failure is told again on stderr: %q", stderr.String())
 	}
 }
