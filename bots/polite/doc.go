@@ -5,7 +5,7 @@
 // Docket's (bots sees it through that interface; cmd wires it).
 //
 // The request rate is go-redis/redis_rate's GCRA with a burst of one: the
-// requests of a portal are spaced evenly, 1/Rate apart (plus a margin for
+// requests of a portal are spaced evenly, 1/Rate apart (plus 10% for
 // the network's jitter), so no one-second window at the portal holds more
 // than Rate of them. The session slots are a sorted set per portal whose
 // members are the holders and whose scores are their lease expiries; a

@@ -25,9 +25,9 @@ const (
 	LeaseDefault = 15 * time.Second
 	// PollDefault is how often a waiter asks again for a session slot.
 	PollDefault = 100 * time.Millisecond
-	// jitterMargin widens each request's spacing so requests that arrive
+	// jitterMargin widens each request's spacing (10%) so requests that arrive
 	// at the portal a little early or late still fit the per-second cap.
-	jitterMargin = 1.05
+	jitterMargin = 1.10
 )
 
 // Config configures a Limiter.
