@@ -102,8 +102,14 @@ func (r *run) observeExportOnly(ctx context.Context) error {
 		if r.export.matched[key] || r.seen[key] {
 			continue
 		}
-		r.seen[key] = true
 		e := r.export.byKey[key]
+		if id, _ := e.values["claim_id"].(string); orchestrator.CheckExternalID(id) != nil {
+			if err := r.badClaim(ctx, id, fmt.Sprintf("edit %d of the export", i+1)); err != nil {
+				return err
+			}
+			continue
+		}
+		r.seen[key] = true
 		e.problem(fieldEdit, problemOnlyInExport)
 		if err := r.observe(ctx, e, r.export.evidenceID, fmt.Sprintf("edit %d of the export", i+1)); err != nil {
 			return err

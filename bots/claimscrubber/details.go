@@ -6,6 +6,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/selectors"
 )
 
 // claimPage is what the bot read from one claim page.
@@ -154,6 +155,43 @@ func (r *run) claim(ctx context.Context, row listRow, d claimPage) error {
 		if err := r.observe(ctx, r.crossCheck(e), ev.ID, fmt.Sprintf("edit %d of the claim of %s", i+1, row.Where)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// badRows reports the claim list rows whose claim id cannot identify a
+// record (orchestrator.CheckExternalID: a 1 MB id, a line feed, U+202E)
+// for intake to keep as exception items (badClaim), and returns the
+// others. Their claim pages are not fetched: their addresses carry the
+// same bad value, and the run goes on without them.
+func (r *run) badRows(ctx context.Context, rows []listRow) ([]listRow, error) {
+	good := rows[:0:0]
+	for _, row := range rows {
+		if orchestrator.CheckExternalID(row.Text) == nil {
+			good = append(good, row)
+			continue
+		}
+		if err := r.badClaim(ctx, row.Text, row.Where); err != nil {
+			return nil, err
+		}
+	}
+	return good, nil
+}
+
+// badClaim hands a claim id that cannot identify a record to intake as it
+// is, once per claim and run: the screens and the export (which reads
+// whitespace collapsed) count as one. Its edits are not observed.
+func (r *run) badClaim(ctx context.Context, id, where string) error {
+	key := selectors.ParseText(id)
+	if r.badClaims[key] {
+		return nil
+	}
+	r.badClaims[key] = true
+	err := r.rec.Observe(ctx, orchestrator.Observation{
+		Portal: r.s.Target.Portal, ExternalID: id, Kind: orchestrator.KindClaimEdit, Queue: QueueFor(""),
+	})
+	if err != nil {
+		return fmt.Errorf("claimscrubber: %s: a claim id that cannot identify a record: observe: %w", where, err)
 	}
 	return nil
 }

@@ -223,8 +223,12 @@ func (r *run) readBatch(ctx context.Context, batch listRow) error {
 		if err != nil {
 			return err
 		}
-		for start := 0; start < len(list.Rows); start += r.bot.cfg.BatchSize {
-			if err := r.readClaims(ctx, list.Rows[start:min(start+r.bot.cfg.BatchSize, len(list.Rows))]); err != nil {
+		rows, err := r.badRows(ctx, list.Rows)
+		if err != nil {
+			return err
+		}
+		for start := 0; start < len(rows); start += r.bot.cfg.BatchSize {
+			if err := r.readClaims(ctx, rows[start:min(start+r.bot.cfg.BatchSize, len(rows))]); err != nil {
 				return err
 			}
 		}

@@ -15,15 +15,19 @@ import (
 
 // run is one Run's state.
 type run struct {
-	bot      *Bot
-	s        *bots.Session
-	rec      bots.Recorder
-	file     *selectors.File
-	base     *url.URL
-	start    string
-	export   *exportSet
-	seen     map[string]bool // edits observed this run, by external id
-	relogins int
+	bot    *Bot
+	s      *bots.Session
+	rec    bots.Recorder
+	file   *selectors.File
+	base   *url.URL
+	start  string
+	export *exportSet
+	seen   map[string]bool // edits observed this run, by external id
+	// badClaims are the claim ids (whitespace collapsed) that cannot
+	// identify a record, handed to intake once (badClaim); their edits
+	// are not observed.
+	badClaims map[string]bool
+	relogins  int
 }
 
 func newRun(b *Bot, s *bots.Session, rec bots.Recorder) (*run, error) {
@@ -34,7 +38,7 @@ func newRun(b *Bot, s *bots.Session, rec bots.Recorder) (*run, error) {
 	return &run{
 		bot: b, s: s, rec: rec, file: b.cfg.Selectors, base: base,
 		start: base.ResolveReference(&url.URL{Path: b.cfg.Selectors.Start}).String(),
-		seen:  map[string]bool{},
+		seen:  map[string]bool{}, badClaims: map[string]bool{},
 	}, nil
 }
 

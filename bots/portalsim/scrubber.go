@@ -62,6 +62,9 @@ func NewClaimScrubber(cfg ScrubberConfig) (*ClaimScrubber, error) {
 	s := &ClaimScrubber{cfg: cfg, faults: faults, tmpl: tmpl}
 	s.layout.Store(cfg.Layout)
 	s.batches, s.claims = scrubGenerate(cfg.Seed, cfg.Claims, cfg.Now())
+	for i, at := range s.BadClaimPositions() {
+		s.claims[at].ID = cfg.BadClaimIDs[i]
+	}
 	s.byClaim = make(map[string]int, len(s.claims))
 	s.byBatch = make(map[string]int, len(s.batches))
 	for i := range s.claims {

@@ -46,6 +46,12 @@ type ScrubberConfig struct {
 	// Layout is the markup version served: LayoutV1 (default) or LayoutV2
 	// (renamed ids and classes, moved columns, renamed labels; same data).
 	Layout string
+	// BadClaimIDs replace the claim ids of as many claims, spread over the
+	// claim list, as a broken interface feed leaves them (a 1 MB id, one
+	// with control or bidirectional characters); default none. The lists,
+	// the claim pages and the export show them as they are. See
+	// BadClaimPositions.
+	BadClaimIDs []string
 	// Now is the portal's clock; default time.Now. Dates of service are
 	// fixed relative to Now at construction; edit ages move with it.
 	Now func() time.Time
@@ -85,6 +91,8 @@ func (c ScrubberConfig) validate() error {
 		return fmt.Errorf("portalsim: claims %d out of range 1–%d", c.Claims, ScrubberClaimsMax)
 	case c.PageSize < ScrubberPageSizeMin || c.PageSize > PageSizeMax:
 		return fmt.Errorf("portalsim: page size %d out of range %d–%d", c.PageSize, ScrubberPageSizeMin, PageSizeMax)
+	case len(c.BadClaimIDs) > c.Claims:
+		return fmt.Errorf("portalsim: %d bad claim ids for %d claims", len(c.BadClaimIDs), c.Claims)
 	}
 	return validateLayout(c.Layout)
 }
