@@ -74,6 +74,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) {
 	}
 	if wait > 0 {
 		s.cfg.Logger.Warn("login throttled", zap.Stringer("source", src))
+		s.auditRefused(ctx, now, name, typed, src.String(), wait, account.Key, address.Key)
 		secs := int((wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		s.render(w, r, nil, http.StatusTooManyRequests, "login", view{Title: "Log in",

@@ -20,6 +20,8 @@ type Server struct {
 	// pruned is when stale login throttle rows were last deleted (Unix
 	// nanoseconds).
 	pruned atomic.Int64
+	// refused bounds the audit entries of logins the throttle refused.
+	refused refusedAudit
 }
 
 // New validates cfg, applies defaults and parses the templates.

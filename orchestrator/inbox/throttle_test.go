@@ -329,3 +329,72 @@ func TestLoginAudited(t *testing.T) {
 		t.Fatalf("login audit entries:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Logins the throttle refuses are audited too, but at most once per
+// throttle key a minute: 30 refused guesses at one account make one entry
+// (the user, the address, how long it is refused), not 30, and the next
+// minute's refusals make one more.
+func TestRefusedLoginsAuditedBounded(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: time.Now()}
+	e := newEnvWith(t, func(c *Config) { c.Now = clock.Now })
+	for i := range accountLimit.Free {
+		e.loginFrom(t, e.client(), "", "staff", "wrong-"+strconv.Itoa(i))
+	}
+	for i := range 30 {
+		if got, _ := e.loginFrom(t, e.client(), "", "staff", "guess-"+strconv.Itoa(i)); got != http.StatusTooManyRequests {
+			t.Fatalf("guess %d: %d", i, got)
+		}
+	}
+	refused := func() []string {
+		entries, err := e.store.AuditLog(context.Background(), 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range entries {
+			if a.Action == "user.login_throttled" {
+				out = append(out, strings.Join([]string{a.Actor, a.Subject, a.Detail}, " "))
+			}
+		}
+		return out
+	}
+	got := refused()
+	if len(got) != 1 || !strings.HasPrefix(got[0], "anonymous user:staff from 127.0.0.1, refused for ") {
+		t.Fatalf("refused logins audited as %q, want one entry", got)
+	}
+	clock.Add(refusedAuditEvery)
+	for i := 0; ; i++ {
+		if got, _ := e.loginFrom(t, e.client(), "", "staff", "later-"+strconv.Itoa(i)); got == http.StatusTooManyRequests {
+			break
+		}
+		if i > accountLimit.Free {
+			t.Fatal("the account is no longer throttled")
+		}
+	}
+	if got := refused(); len(got) != 2 {
+		t.Fatalf("a minute later: %q, want a second entry", got)
+	}
+}
+
+// One address spraying names is one key: its refusals are audited once a
+// minute whatever the names; the keys remembered are bounded.
+func TestRefusedAuditGate(t *testing.T) {
+	var g refusedAudit
+	now := time.Now()
+	if !g.allow(now, "account:a", "addr:1") || g.allow(now, "account:b", "addr:1") || g.allow(now.Add(59*time.Second), "account:c", "addr:1") {
+		t.Fatal("one address was audited twice within a minute")
+	}
+	if !g.allow(now, "account:b", "addr:2") || !g.allow(now.Add(time.Minute), "account:c", "addr:1") {
+		t.Fatal("a fresh pair of keys was not audited")
+	}
+	for i := range refusedAuditKeys {
+		g.allow(now, "account:x"+strconv.Itoa(i))
+	}
+	if len(g.last) > refusedAuditKeys {
+		t.Fatalf("%d keys remembered", len(g.last))
+	}
+	if !g.allow(now.Add(2*time.Minute), "account:late", "addr:late") || len(g.last) > refusedAuditKeys {
+		t.Fatalf("stale keys were not dropped: %d", len(g.last))
+	}
+}
