@@ -105,7 +105,7 @@ func TestGetListsFromTheStore(t *testing.T) {
 		_, out, _ = get("runs", "--status", "failed", "-o", "json")
 		recs, keys := jsonKeys(out)
 		want := []string{"attempts", "bot", "created", "error", "finished_at", "id", "pages", "queued_at", "records", "screenshots",
-			"started_at", "status", "unchanged", "updated", "worker"}
+			"slot", "started_at", "status", "unchanged", "updated", "worker"}
 		if len(recs) != 1 || recs[0]["status"] != "failed" || !reflect.DeepEqual(keys, want) {
 			t.Errorf("runs --status failed: %d records, keys %v\n%s", len(recs), keys, out)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
+	"github.com/docket-rpa/docket/orchestrator/inbox"
 )
 
 // The records of docket get -o json. Their snake_case names are a contract
@@ -25,25 +26,6 @@ type botView struct {
 	LastRunID     string    `json:"last_run_id"`
 	LastRunStatus string    `json:"last_run_status"`
 	LastRunAt     time.Time `json:"last_run_at,omitzero"`
-}
-
-// runView is a bot run.
-type runView struct {
-	ID          string    `json:"id"`
-	Bot         string    `json:"bot"`
-	Status      string    `json:"status"`
-	Attempts    int       `json:"attempts"`
-	Worker      string    `json:"worker"`
-	Pages       int       `json:"pages"`
-	Records     int       `json:"records"`
-	Created     int       `json:"created"`
-	Updated     int       `json:"updated"`
-	Unchanged   int       `json:"unchanged"`
-	Screenshots int       `json:"screenshots"`
-	Error       string    `json:"error"`
-	QueuedAt    time.Time `json:"queued_at,omitzero"`
-	StartedAt   time.Time `json:"started_at,omitzero"`
-	FinishedAt  time.Time `json:"finished_at,omitzero"`
 }
 
 // taskView is a human task.
@@ -124,16 +106,15 @@ func getRuns(ctx context.Context, st orchestrator.Store, o getOptions) (listing,
 	if err != nil {
 		return listing{}, err
 	}
-	views := []runView{}
+	views := []inbox.RunJSON{}
 	l := listing{header: []string{"ID", "BOT", "STATUS", "ATTEMPTS", "RECORDS", "QUEUED", "TOOK", "ERROR"}}
 	for _, r := range runs {
 		if (o.status != "" && string(r.Status) != o.status) || len(views) == o.limit {
 			continue
 		}
-		views = append(views, runView{ID: r.ID, Bot: r.Bot, Status: string(r.Status), Attempts: r.Attempts, Worker: r.Worker,
-			Pages: r.Pages, Records: r.Records, Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged,
-			Screenshots: r.Screenshots, Error: failureText(r.Error), QueuedAt: utc(r.QueuedAt), StartedAt: utc(r.StartedAt),
-			FinishedAt: utc(r.FinishedAt)})
+		v := inbox.NewRunJSON(r)
+		v.Error = failureText(r.Error)
+		views = append(views, v)
 		took := "-"
 		if d := r.Duration(); d > 0 {
 			took = d.Round(100 * time.Millisecond).String()

@@ -172,7 +172,8 @@ type RunJSON struct {
 	FinishedAt  time.Time              `json:"finished_at,omitzero"`
 }
 
-func runJSON(r orchestrator.Run) RunJSON {
+// NewRunJSON is r as the API (and docket get) show it.
+func NewRunJSON(r orchestrator.Run) RunJSON {
 	return RunJSON{ID: r.ID, Bot: r.Bot, Slot: r.Slot, Status: r.Status, Attempts: r.Attempts, Worker: r.Worker,
 		Pages: r.Pages, Records: r.Records, Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged,
 		Screenshots: r.Screenshots, Error: r.Error, QueuedAt: utc(r.QueuedAt), StartedAt: utc(r.StartedAt),
@@ -183,7 +184,7 @@ func runPtrJSON(r *orchestrator.Run) *RunJSON {
 	if r == nil {
 		return nil
 	}
-	out := runJSON(*r)
+	out := NewRunJSON(*r)
 	return &out
 }
 

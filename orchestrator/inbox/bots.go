@@ -161,7 +161,7 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, p *principal) {
 		s.fail(w, r, true, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, RunsJSON{Runs: mapJSON(runs, runJSON)})
+	writeJSON(w, http.StatusOK, RunsJSON{Runs: mapJSON(runs, NewRunJSON)})
 }
 
 func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -170,7 +170,7 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, p *principal) {
 		s.fail(w, r, true, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, RunDetailJSON{Run: runJSON(v.Run), Evidence: mapJSON(v.Evidence, evidenceJSON)})
+	writeJSON(w, http.StatusOK, RunDetailJSON{Run: NewRunJSON(v.Run), Evidence: mapJSON(v.Evidence, evidenceJSON)})
 }
 
 // overview is the landing page: bot health, recent runs and queue totals,

@@ -99,7 +99,7 @@ func (s *Server) apiScheduleAction(op scheduleOp) func(http.ResponseWriter, *htt
 			return
 		}
 		if op == schedRun {
-			writeJSON(w, http.StatusAccepted, RunStartedJSON{Run: runJSON(run)})
+			writeJSON(w, http.StatusAccepted, RunStartedJSON{Run: NewRunJSON(run)})
 			return
 		}
 		b, err := s.findBot(r.Context(), r.PathValue("bot"))
