@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
@@ -79,4 +80,18 @@ func newFixture(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	return fixture{store: st, evidence: ev, metrics: m}
+}
+
+// startChromium starts a one-context Chromium pool for the test.
+func startChromium(t *testing.T) *bots.Pool {
+	t.Helper()
+	pool, err := bots.NewPool(bots.PoolConfig{Contexts: 1, Subreaper: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.Start(context.Background()); err != nil {
+		t.Fatalf("Chromium is required (make test installs it): %v", err)
+	}
+	t.Cleanup(pool.Stop)
+	return pool
 }

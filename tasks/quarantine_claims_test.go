@@ -135,17 +135,3 @@ func TestBadClaimIDsAreQuarantined(t *testing.T) {
 		t.Fatalf("only %d items", len(items))
 	}
 }
-
-// startChromium starts a one-context Chromium pool for the test.
-func startChromium(t *testing.T) *bots.Pool {
-	t.Helper()
-	pool, err := bots.NewPool(bots.PoolConfig{Contexts: 1, Subreaper: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pool.Start(context.Background()); err != nil {
-		t.Fatalf("Chromium is required (make test installs it): %v", err)
-	}
-	t.Cleanup(pool.Stop)
-	return pool
-}

@@ -52,14 +52,7 @@ func TestBadAccountNumbersAreQuarantined(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := bots.NewPool(bots.PoolConfig{Contexts: 1, Subreaper: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pool.Start(context.Background()); err != nil {
-		t.Fatalf("Chromium is required (make test installs it): %v", err)
-	}
-	t.Cleanup(pool.Stop)
+	pool := startChromium(t)
 
 	stores := map[string]func(t *testing.T) *sqlstore.Store{
 		"sqlite": func(t *testing.T) *sqlstore.Store {
