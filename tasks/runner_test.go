@@ -128,13 +128,21 @@ func TestBotRunRetriesThenFails(t *testing.T) {
 	if run.Status != orchestrator.RunFailed || run.Attempts != 2 || run.Error == "" {
 		t.Fatalf("run = %+v, want failed after 2 attempts", run)
 	}
-	audit, err := f.store.AuditLog(context.Background(), 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The attempt's audit entry is written just after its run row (see
+	// Runner.finish), so the run can read failed a moment before it.
 	var actions []string
-	for _, a := range audit {
-		actions = append(actions, a.Action)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		audit, err := f.store.AuditLog(context.Background(), 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions = actions[:0]
+		for _, a := range audit {
+			actions = append(actions, a.Action)
+		}
+		if len(actions) >= 2 || time.Now().After(deadline) {
+			break
+		}
 	}
 	if fmt.Sprint(actions) != "[run.retrying run.failed]" {
 		t.Fatalf("audit actions = %v", actions)
