@@ -67,15 +67,7 @@ func TestLabelsCarryNoPatientData(t *testing.T) {
 			}}),
 		NewTaskCollector(TaskCollectorConfig{StoreCollectorConfig: sc,
 			QAResult: func(o string) string { return o }, // a careless mapping passes the outcome on
-			Tasks: func(_ context.Context, f orchestrator.TaskFilter) ([]orchestrator.HumanTask, error) {
-				var out []orchestrator.HumanTask
-				for _, t := range tasks {
-					if t.Status == f.Status && f.Offset == 0 {
-						out = append(out, t)
-					}
-				}
-				return out, nil
-			}}),
+			Tasks:    listTasks(tasks)}),
 	)
 	rec := httptest.NewRecorder()
 	Handler(reg).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))

@@ -155,15 +155,7 @@ func TestTaskCollector(t *testing.T) {
 	}
 	c := NewTaskCollector(TaskCollectorConfig{
 		StoreCollectorConfig: StoreCollectorConfig{Queues: []string{"coding", "cdi"}, Now: fixedNow},
-		Tasks: func(_ context.Context, f orchestrator.TaskFilter) ([]orchestrator.HumanTask, error) {
-			var out []orchestrator.HumanTask
-			for _, t := range tasks {
-				if t.Status == f.Status && f.Offset == 0 {
-					out = append(out, t)
-				}
-			}
-			return out, nil
-		},
+		Tasks:                listTasks(tasks),
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
@@ -232,5 +224,19 @@ docket_bot_runs_open{bot="coding-holds"} 1
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "docket_bot_consecutive_failures",
 		"docket_bot_last_run_end_timestamp_seconds", "docket_bot_schedule_interval_seconds", "docket_bot_runs_open"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// listTasks serves a task collector's listing from tasks: one page of the
+// filter's status.
+func listTasks(tasks []orchestrator.HumanTask) func(context.Context, orchestrator.TaskFilter) ([]orchestrator.HumanTask, error) {
+	return func(_ context.Context, f orchestrator.TaskFilter) ([]orchestrator.HumanTask, error) {
+		var out []orchestrator.HumanTask
+		for _, t := range tasks {
+			if t.Status == f.Status && f.Offset == 0 {
+				out = append(out, t)
+			}
+		}
+		return out, nil
 	}
 }

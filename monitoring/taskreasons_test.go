@@ -1,7 +1,6 @@
 package monitoring
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -33,15 +32,7 @@ func TestTaskReasonsKeepTheirCode(t *testing.T) {
 	c := NewTaskCollector(TaskCollectorConfig{
 		StoreCollectorConfig: StoreCollectorConfig{Queues: []string{"automation"}, Now: fixedNow},
 		Reasons:              append(orchestrator.Reasons(), "Denial2024Review"),
-		Tasks: func(_ context.Context, f orchestrator.TaskFilter) ([]orchestrator.HumanTask, error) {
-			var out []orchestrator.HumanTask
-			for _, t := range tasks {
-				if t.Status == f.Status && f.Offset == 0 {
-					out = append(out, t)
-				}
-			}
-			return out, nil
-		},
+		Tasks:                listTasks(tasks),
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
