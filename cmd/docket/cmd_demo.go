@@ -122,7 +122,7 @@ func runDemo(ctx context.Context, cfg Config, once bool, stdout io.Writer) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, runSummary(run))
+		fmt.Fprintln(stdout, runSummary(run, a.cfg.bots()[run.Bot]))
 		if run.Status != orchestrator.RunSucceeded {
 			failed++
 		}

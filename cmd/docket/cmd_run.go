@@ -51,7 +51,7 @@ fails. A worker must be running against the same Redis and database.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(stdout, runSummary(run))
+			fmt.Fprintln(stdout, runSummary(run, bot))
 			if run.Status != orchestrator.RunSucceeded {
 				return reportedError{fmt.Errorf("run %s %s", run.ID, run.Status)} // the summary said why
 			}
@@ -93,12 +93,12 @@ func waitRun(ctx context.Context, st orchestrator.Store, id string, progress fun
 }
 
 // runSummary is one line about an ended run.
-func runSummary(r orchestrator.Run) string {
+func runSummary(r orchestrator.Run, bot orchestrator.Bot) string {
 	s := fmt.Sprintf("%-14s %-9s accounts %d  pages %d  screenshots %d  created %d  updated %d  unchanged %d  attempts %d  took %s",
 		orchestrator.EscapeText(r.Bot), r.Status, r.Records, r.Pages, r.Screenshots, r.Created, r.Updated, r.Unchanged, r.Attempts,
 		r.Duration().Round(100*time.Millisecond))
 	if r.Error != "" {
-		s += "  error: " + failureWords(r.Error)
+		s += "  error: " + failureWords(bot, r.Error)
 	}
 	return s
 }

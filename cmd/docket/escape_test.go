@@ -18,7 +18,7 @@ const rawControls = "\r\x1b\u202e\u2066\x00"
 // with those characters escaped, in the run summary and in the error line.
 func TestCLIEscapesExternalText(t *testing.T) {
 	s := runSummary(orchestrator.Run{Bot: "coding-holds", Status: orchestrator.RunFailed,
-		Error: "account 1004 says \"late\r\nall 2 bot runs succeeded\x1b[2K\u202edeliver\x00"})
+		Error: "account 1004 says \"late\r\nall 2 bot runs succeeded\x1b[2K\u202edeliver\x00"}, orchestrator.Bot{Name: "coding-holds", Portal: "coding-worklist"})
 	if strings.ContainsAny(s, rawControls+"\n") || !strings.Contains(s, `late\r\nall 2 bot runs succeeded\u{001B}[2K\u{202E}deliver\u{0000}`) {
 		t.Errorf("run summary %q", s)
 	}

@@ -109,10 +109,12 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// failureWords is a run's error as people read it on a terminal: escaped
-// (the portal's words may hold CR, LF, ESC) and without the queue's retry
-// marker.
-func failureWords(msg string) string { return orchestrator.EscapeText(failureText(msg)) }
+// failureWords is a run's error as people read it on a terminal: in words
+// (orchestrator.RunErrorWords) and escaped (the portal's words may hold
+// CR, LF, ESC).
+func failureWords(bot orchestrator.Bot, msg string) string {
+	return orchestrator.EscapeText(orchestrator.RunErrorWords(bot, msg))
+}
 
 // failureText is a run's error without the queue's retry marker.
 func failureText(msg string) string { return strings.ReplaceAll(msg, ": "+asynq.SkipRetry.Error(), "") }

@@ -54,6 +54,7 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		if p != nil {
 			user = p.User.Name
+			r = r.WithContext(withPrincipal(r.Context(), p))
 		}
 		if rt.Role != "" {
 			switch {

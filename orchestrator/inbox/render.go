@@ -92,7 +92,8 @@ func humanDuration(d time.Duration) string {
 }
 
 // parsePages builds one template set per page: the layout plus the page.
-func parsePages() (map[string]*template.Template, error) {
+// extra adds the functions that need the server's configuration.
+func parsePages(extra template.FuncMap) (map[string]*template.Template, error) {
 	files, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -103,7 +104,7 @@ func parsePages() (map[string]*template.Template, error) {
 		if name == "layout" || name == "partials" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(assets, "templates/layout.html", "templates/partials.html", f)
+		t, err := template.New("layout.html").Funcs(templateFuncs()).Funcs(extra).ParseFS(assets, "templates/layout.html", "templates/partials.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: template %s: %w", name, err)
 		}
@@ -137,9 +138,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, p *principal, st
 	_, _ = buf.WriteTo(w)
 }
 
-// renderStatus shows a message page (not found, forbidden, conflict...).
+// renderStatus shows a message page (not found, forbidden, conflict...)
+// with the navigation of whoever asked, so people find their way on.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, p *principal, status int, msg string) {
-	s.render(w, r, p, status, "message", view{Title: http.StatusText(status), Error: msg})
+	if p == nil {
+		p = principalIn(r.Context())
+	}
+	h := newStatusHelp(status, p)
+	h.Message = msg
+	s.render(w, r, p, status, "message", view{Title: statusTitle(status), Data: h})
 }
 
 // flashes are the confirmations a redirect may ask for by key, so no

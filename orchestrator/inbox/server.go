@@ -30,7 +30,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages()
+	pages, err := parsePages(template.FuncMap{
+		// runError is a run's error in words for people (one place for
+		// every page that shows one).
+		"runError": func(r orchestrator.Run) string { return orchestrator.RunErrorWords(cfg.Bots[r.Bot], r.Error) },
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +71,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
 	}
+	nf := s.notFoundRoute()
+	mux.Handle(nf.Method+" "+nf.Pattern, s.guard(nf))
 }
 
 // Handler is a mux with only the server's routes (tests, embedding),
