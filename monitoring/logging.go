@@ -14,6 +14,11 @@ import (
 type LogConfig struct {
 	Format string // "json" (default, production) or "console" (demo)
 	Level  string // "debug", "info" (default), "warn", "error"
+	// Kinds, when set, adds the PHI fields of the record kinds it holds at
+	// the time of each log line (the packs' kinds) and their extra fields
+	// (orchestrator.ExtraKey) to what is redacted. Default: the built-in
+	// kinds' fields only.
+	Kinds *orchestrator.KindRegistry
 }
 
 // redactedKeys are field names whose values never reach a log: the PHI
@@ -54,24 +59,39 @@ func NewLogger(cfg LogConfig) (*zap.Logger, error) {
 	zc.DisableStacktrace = true
 	zc.Sampling = nil
 	keys := redactedKeys()
-	return zc.Build(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c, keys} }))
+	return zc.Build(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c, keys, cfg.Kinds} }))
 }
 
 // WrapRedacting returns logger with redaction added (for loggers built
 // elsewhere, e.g. in tests with an observer core).
 func WrapRedacting(logger *zap.Logger) *zap.Logger {
+	return WrapRedactingKinds(logger, nil)
+}
+
+// WrapRedactingKinds is WrapRedacting that also redacts the PHI fields of
+// the kinds kinds holds at the time of each line (LogConfig.Kinds).
+func WrapRedactingKinds(logger *zap.Logger, kinds *orchestrator.KindRegistry) *zap.Logger {
 	keys := redactedKeys()
-	return logger.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c, keys} }))
+	return logger.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return redactCore{c, keys, kinds} }))
 }
 
 // redactCore replaces the values of sensitive fields before encoding.
 type redactCore struct {
 	zapcore.Core
-	keys map[string]struct{}
+	keys  map[string]struct{}
+	kinds *orchestrator.KindRegistry // nil: the built-in kinds only
 }
 
 func (c redactCore) With(fields []zapcore.Field) zapcore.Core {
-	return redactCore{c.Core.With(c.redact(fields)), c.keys}
+	return redactCore{c.Core.With(c.redact(fields)), c.keys, c.kinds}
+}
+
+// sensitive reports whether a field of this name never reaches a log.
+func (c redactCore) sensitive(key string) bool {
+	if _, ok := c.keys[strings.ToLower(key)]; ok {
+		return true
+	}
+	return c.kinds != nil && c.kinds.IsPHIName(key)
 }
 
 func (c redactCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
@@ -88,7 +108,7 @@ func (c redactCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 func (c redactCore) redact(fields []zapcore.Field) []zapcore.Field {
 	var out []zapcore.Field
 	for i, f := range fields {
-		if _, ok := c.keys[strings.ToLower(f.Key)]; !ok {
+		if !c.sensitive(f.Key) {
 			continue
 		}
 		if out == nil {

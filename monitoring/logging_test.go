@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docket-rpa/docket/orchestrator"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 )
@@ -39,5 +40,36 @@ func TestNewLoggerRejectsBadConfig(t *testing.T) {
 	}
 	if _, err := NewLogger(LogConfig{Level: "loud"}); err == nil || !strings.Contains(err.Error(), "loud") {
 		t.Fatalf("bad level: err = %v", err)
+	}
+}
+
+// TestRedactionOfPackKinds: a PHI field a pack declares at run time is
+// redacted from the next line on, and so are the extra fields a page
+// showed that no kind declares.
+func TestRedactionOfPackKinds(t *testing.T) {
+	kinds := orchestrator.NewKindRegistry()
+	core, logs := observer.New(zap.DebugLevel)
+	logger := WrapRedactingKinds(zap.New(core), kinds)
+	line := func() map[string]string {
+		logger.Info("read denial", zap.String("insured_id", "INS0042"), zap.String(orchestrator.ExtraKey, `{"remark":"x"}`),
+			zap.String("carc", "CO-50"), zap.String("mrn", "M1"))
+		all := logs.TakeAll()
+		out := map[string]string{}
+		for _, f := range all[len(all)-1].Context {
+			out[f.Key] = f.String
+		}
+		return out
+	}
+	if got := line(); got["insured_id"] != "INS0042" || got[orchestrator.ExtraKey] != Redacted || got["mrn"] != Redacted {
+		t.Fatalf("before the pack loads: %v; want insured_id kept, _extra and mrn redacted", got)
+	}
+	err := kinds.Replace("denials", []orchestrator.RecordKind{{Kind: "payer_denial", Queue: "billing", Key: []string{"claim"},
+		Fields: []orchestrator.KindField{{Name: "claim", Type: orchestrator.FieldText, PHI: true},
+			{Name: "insured_id", Type: orchestrator.FieldText, PHI: true}, {Name: "carc", Type: orchestrator.FieldCodeList}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := line(); got["insured_id"] != Redacted || got["carc"] != "CO-50" {
+		t.Fatalf("after the pack loads: %v; want insured_id redacted, carc kept", got)
 	}
 }

@@ -23,11 +23,22 @@ type WorkCollectorConfig struct {
 	// Kinds are always reported per queue, with zeros; an item of another
 	// kind is reported as "other".
 	Kinds []orchestrator.ItemKind
+	// Registry, when set, supplies Kinds at each reading instead: the
+	// built-in kinds and those the portal packs declare then, the first
+	// KindsMax of them (names the registry checked, so the label stays
+	// bounded).
+	Registry *orchestrator.KindRegistry
+	// KindsMax caps the kinds Registry supplies. Default KindsMaxDefault.
+	KindsMax int
 	// ReasonCodes, when set, are the only hold reason codes reported;
 	// others are "other". Without them a reason must look like a code
 	// (CodeLabel).
 	ReasonCodes []string
 }
+
+// KindsMaxDefault is how many record kinds the work collector reports by
+// name at most; items of the others count as "other".
+const KindsMaxDefault = 50
 
 // workCollector reports what supervisors ask of work queues: open items by
 // queue, kind and reason, their age and the age of open physician queries
@@ -71,6 +82,9 @@ func NewWorkCollector(cfg WorkCollectorConfig) prometheus.Collector {
 	}
 	if len(cfg.Done) == 0 {
 		cfg.Done = []orchestrator.ItemStatus{orchestrator.ItemSuccessful}
+	}
+	if cfg.KindsMax <= 0 {
+		cfg.KindsMax = KindsMaxDefault
 	}
 	q := []string{"queue"}
 	return &workCollector{
@@ -123,9 +137,10 @@ func (c *workCollector) read() (workReading, error) {
 		queryAge: newHistos(ageBuckets, c.cfg.Queues),
 		turn:     newHistos(ageBuckets, c.cfg.Queues),
 	}
+	kinds := c.kinds()
 	for _, q := range c.cfg.Queues {
 		r.queries[[3]string{q}] = 0
-		for _, k := range c.cfg.Kinds {
+		for _, k := range kinds {
 			for _, s := range c.cfg.Open {
 				r.open[[3]string{q, string(k), string(s)}] = 0
 			}
@@ -137,7 +152,7 @@ func (c *workCollector) read() (workReading, error) {
 			return r, err
 		}
 		for _, it := range items {
-			c.addOpen(&r, it, now)
+			c.addOpen(&r, it, kinds, now)
 		}
 	}
 	for _, status := range c.cfg.Done {
@@ -159,11 +174,26 @@ func (c *workCollector) list(ctx context.Context, status orchestrator.ItemStatus
 	})
 }
 
-func (c *workCollector) addOpen(r *workReading, it orchestrator.WorkItem, now time.Time) {
+// kinds are the kinds reported by name at this reading.
+func (c *workCollector) kinds() []orchestrator.ItemKind {
+	if c.cfg.Registry == nil {
+		return c.cfg.Kinds
+	}
+	var out []orchestrator.ItemKind
+	for _, k := range c.cfg.Registry.All() {
+		if len(out) == c.cfg.KindsMax {
+			break
+		}
+		out = append(out, k.Kind)
+	}
+	return out
+}
+
+func (c *workCollector) addOpen(r *workReading, it orchestrator.WorkItem, kinds []orchestrator.ItemKind, now time.Time) {
 	queue := c.cfg.queueLabel(it.Queue)
 	kind := CodeLabel(string(it.Kind))
-	if len(c.cfg.Kinds) > 0 {
-		kind = knownLabel(it.Kind, c.cfg.Kinds)
+	if len(kinds) > 0 {
+		kind = knownLabel(it.Kind, kinds)
 	}
 	r.open[[3]string{queue, kind, string(it.Status)}]++
 	var f itemFacts

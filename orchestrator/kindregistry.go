@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -20,8 +21,9 @@ type KindRegistry struct {
 
 // kindSnapshot is one immutable state of a registry.
 type kindSnapshot struct {
-	kinds  []RecordKind // built-ins first, then by pack in the order packs were first loaded
-	byKind map[ItemKind]int
+	kinds    []RecordKind // built-ins first, then by pack in the order packs were first loaded
+	byKind   map[ItemKind]int
+	phiNames map[string]bool // every kind's PHI field names, lower case, and ExtraKey
 }
 
 // NewKindRegistry returns a registry holding BuiltinKinds.
@@ -36,9 +38,12 @@ func NewKindRegistry() *KindRegistry {
 }
 
 func newKindSnapshot(kinds []RecordKind) *kindSnapshot {
-	s := &kindSnapshot{kinds: kinds, byKind: make(map[ItemKind]int, len(kinds))}
+	s := &kindSnapshot{kinds: kinds, byKind: make(map[ItemKind]int, len(kinds)), phiNames: map[string]bool{ExtraKey: true}}
 	for i, k := range kinds {
 		s.byKind[k.Kind] = i
+	}
+	for _, name := range phiFieldNames(kinds) {
+		s.phiNames[strings.ToLower(name)] = true
 	}
 	return s
 }
@@ -133,6 +138,13 @@ func (r *KindRegistry) PHIFields(kind ItemKind) (fields []string, ok bool) {
 // now, for places that do not know the kind of what they see (log fields).
 func (r *KindRegistry) PHIFieldNames() []string {
 	return phiFieldNames(r.snap.Load().kinds)
+}
+
+// IsPHIName reports whether name (any case) is a PHI field of any kind
+// the registry holds now, or ExtraKey: a log field of that name is
+// redacted whatever it was logged about.
+func (r *KindRegistry) IsPHIName(name string) bool {
+	return r.snap.Load().phiNames[strings.ToLower(name)]
 }
 
 func phiFieldNames(kinds []RecordKind) []string {

@@ -72,6 +72,9 @@ func TestKindRegistryReplace(t *testing.T) {
 	if !slices.Contains(r.PHIFieldNames(), "member_id") || !slices.Contains(r.PHIFieldNames(), "mrn") {
 		t.Errorf("PHIFieldNames = %v", r.PHIFieldNames())
 	}
+	if !r.IsPHIName("Member_ID") || !r.IsPHIName(ExtraKey) || r.IsPHIName("carc") {
+		t.Error("IsPHIName: want member_id (any case) and _extra, not carc")
+	}
 	if !k.IsPHI(ExtraKey) || !k.IsPHI("member_id") || k.IsPHI("carc") {
 		t.Error("IsPHI: want _extra and member_id PHI, carc not")
 	}

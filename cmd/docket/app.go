@@ -31,12 +31,16 @@ type app struct {
 	log     *zap.Logger
 	reg     *prometheus.Registry
 	metrics *monitoring.Metrics
+	// kinds are the record kinds of this process: the built-in ones and
+	// those its portal packs declare (the pack loader replaces them).
+	kinds   *orchestrator.KindRegistry
 	stdout  io.Writer
 	closers []func()
 }
 
 func newApp(cfg Config, stdout io.Writer) (*app, error) {
-	log, err := monitoring.NewLogger(monitoring.LogConfig{Format: cfg.LogFormat, Level: cfg.LogLevel})
+	kinds := orchestrator.NewKindRegistry()
+	log, err := monitoring.NewLogger(monitoring.LogConfig{Format: cfg.LogFormat, Level: cfg.LogLevel, Kinds: kinds})
 	if err != nil {
 		return nil, &ConfigError{Msg: err.Error()}
 	}
@@ -45,7 +49,7 @@ func newApp(cfg Config, stdout io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, reg: reg, metrics: m, stdout: stdout}, nil
+	return &app{cfg: cfg, log: log, reg: reg, metrics: m, kinds: kinds, stdout: stdout}, nil
 }
 
 func (a *app) onClose(f func()) { a.closers = append(a.closers, f) }
@@ -217,8 +221,7 @@ func (a *app) exportFleetMetrics(st orchestrator.Store, rdb redis.UniversalClien
 	for _, c := range []prometheus.Collector{
 		monitoring.NewItemsCollector(st.CountItems),
 		monitoring.NewOutboxCollector(st.OutboxStats, nil),
-		monitoring.NewWorkCollector(monitoring.WorkCollectorConfig{StoreCollectorConfig: sc, Items: st.Items,
-			Kinds: []orchestrator.ItemKind{orchestrator.KindCodingHold, orchestrator.KindClaimEdit}}),
+		monitoring.NewWorkCollector(monitoring.WorkCollectorConfig{StoreCollectorConfig: sc, Items: st.Items, Registry: a.kinds}),
 		monitoring.NewTaskCollector(monitoring.TaskCollectorConfig{StoreCollectorConfig: sc, Tasks: st.Tasks, Reasons: reasons}),
 		monitoring.NewBotStateCollector(monitoring.BotStateConfig{StoreCollectorConfig: sc, Bots: infos, Runs: st.Runs}),
 		queues,

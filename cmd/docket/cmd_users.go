@@ -155,7 +155,7 @@ func (a *app) startDispatcher(ctx context.Context, st orchestrator.Store, client
 func (a *app) mountInbox(st *sqlstore.Store, deps inboxDeps, mux *http.ServeMux) error {
 	web, err := inbox.New(inbox.Config{
 		Store: st, Users: st, Throttle: st, Schedules: st, Tasks: deps.Tasks, Evidence: deps.Evidence, Runs: deps.Runs,
-		Bots: a.cfg.bots(), Logger: a.log.Named("web"), SecureCookies: !loopbackAddr(a.cfg.HTTPAddr),
+		Bots: a.cfg.bots(), Kinds: a.kinds, Logger: a.log.Named("web"), SecureCookies: !loopbackAddr(a.cfg.HTTPAddr),
 		TrustedProxies: a.cfg.trustedProxies(),
 	})
 	if err != nil {

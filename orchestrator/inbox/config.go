@@ -56,6 +56,10 @@ type Config struct {
 	Runs RunStarter
 	// Bots are the configured bots, by name.
 	Bots map[string]orchestrator.Bot
+	// Kinds declares the record kinds items are shown and masked by: the
+	// built-in ones and those the portal packs loaded. Default a registry
+	// of the built-in kinds only.
+	Kinds *orchestrator.KindRegistry
 	// Logger gets request and failure logs, never patient data. Default
 	// no-op.
 	Logger *zap.Logger
@@ -116,6 +120,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Schedules == nil {
 		errs = append(errs, errors.New("inbox: Config.Schedules is required"))
+	}
+	if c.Kinds == nil {
+		c.Kinds = orchestrator.NewKindRegistry()
 	}
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
