@@ -36,6 +36,9 @@ type app struct {
 	kinds   *orchestrator.KindRegistry
 	stdout  io.Writer
 	closers []func()
+	// demo makes the routing default to the demo's (demorules.yaml) when
+	// no rules_file is given.
+	demo bool
 }
 
 func newApp(cfg Config, stdout io.Writer) (*app, error) {

@@ -45,6 +45,7 @@ func runDemo(ctx context.Context, cfg Config, once bool, stdout io.Writer) error
 		return err
 	}
 	defer a.close()
+	a.demo = true
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err

@@ -48,9 +48,13 @@ func (a *app) startPortals(_ context.Context) (map[string]string, error) {
 		a.cfg.Portals = map[string]PortalConfig{}
 	}
 	cp := a.cfg.Portals[PortalCodingWorklist]
+	malformed := 0
+	if a.demo {
+		malformed = min(a.cfg.Demo.Malformed, a.cfg.Demo.Accounts)
+	}
 	cw, err := portalsim.NewCodingWorklist(portalsim.Config{
 		Seed: a.cfg.Demo.Seed, Accounts: a.cfg.Demo.Accounts, Latency: a.cfg.Demo.Latency,
-		Username: cp.Username, Password: cp.Password,
+		Username: cp.Username, Password: cp.Password, Malformed: malformed,
 	})
 	if err != nil {
 		return nil, err

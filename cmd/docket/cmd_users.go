@@ -153,10 +153,16 @@ func (a *app) startDispatcher(ctx context.Context, st orchestrator.Store, client
 // loopback (it is then meant to sit behind a TLS proxy); the demo on
 // http://127.0.0.1 thus still logs in.
 func (a *app) mountInbox(st *sqlstore.Store, deps inboxDeps, mux *http.ServeMux) error {
+	var ruleNames []string
+	if r, err := a.router(); err != nil {
+		return err
+	} else if r != nil {
+		ruleNames = r.RuleNames()
+	}
 	web, err := inbox.New(inbox.Config{
 		Store: st, Users: st, Throttle: st, Schedules: st, Tasks: deps.Tasks, Evidence: deps.Evidence, Runs: deps.Runs,
 		Bots: a.cfg.bots(), Kinds: a.kinds, Logger: a.log.Named("web"), SecureCookies: !loopbackAddr(a.cfg.HTTPAddr),
-		TrustedProxies: a.cfg.trustedProxies(),
+		TrustedProxies: a.cfg.trustedProxies(), RoutingRules: ruleNames,
 	})
 	if err != nil {
 		return err

@@ -101,6 +101,11 @@ type DemoConfig struct {
 	Accounts int           `yaml:"accounts"` // coding-worklist accounts; default 120
 	Claims   int           `yaml:"claims"`   // claim-scrubber claims; default 80
 	Latency  time.Duration `yaml:"latency"`  // added to every portal request; default 0
+	// Malformed is how many worklist accounts `docket demo` serves with a
+	// field the bot cannot read (a missing discharge date, an impossible
+	// admit date, ...): their tasks show the automation team's work.
+	// Default 2 (at most demo.accounts); `docket portal` serves none.
+	Malformed int `yaml:"malformed"`
 }
 
 // PortalConfig is where a portal is and how to log in. The password is a
@@ -160,7 +165,7 @@ func defaultConfig() Config {
 		OutboxRetention:  tasks.DispatchRetentionDefault,
 		Worker:           WorkerConfig{Concurrency: 1, RecycleAfter: 50, StepTimeout: 30 * time.Second, KeepSession: 2 * time.Minute},
 		Politeness:       PolitenessConfig{Sessions: 2, RequestsPerSecond: 5},
-		Demo:             DemoConfig{Seed: 1, Accounts: 120, Claims: 80},
+		Demo:             DemoConfig{Seed: 1, Accounts: 120, Claims: 80, Malformed: 2},
 		// The demo portals run on this machine for a first look: their
 		// caps let the demo go at the bot's speed.
 		Portals: map[string]PortalConfig{
@@ -315,6 +320,7 @@ var settings = []setting{
 	{"politeness.requests_per_second", "requests per second per portal across all workers (a portal's requests_per_second overrides it)", func(c *Config) any { return &c.Politeness.RequestsPerSecond }, cmdsBrowser},
 	{"demo.accounts", "accounts in the demo coding worklist", func(c *Config) any { return &c.Demo.Accounts }, cmdsPortals},
 	{"demo.claims", "claims in the demo claim scrubber", func(c *Config) any { return &c.Demo.Claims }, cmdsPortals},
+	{"demo.malformed", "accounts in the demo coding worklist with a field the bot cannot read (tasks for the automation team)", func(c *Config) any { return &c.Demo.Malformed }, []string{"demo"}},
 	{"demo.latency", "latency the demo portals add to each request", func(c *Config) any { return &c.Demo.Latency }, cmdsPortals},
 }
 
@@ -407,6 +413,9 @@ func (c *Config) validate() error {
 	}
 	if c.Demo.Claims < 1 || c.Demo.Claims > 100000 {
 		return configErrorf("demo.claims %d: want 1 to 100000", c.Demo.Claims)
+	}
+	if c.Demo.Malformed < 0 {
+		return configErrorf("demo.malformed must not be negative")
 	}
 	if c.Demo.Latency < 0 {
 		return configErrorf("demo.latency must not be negative")

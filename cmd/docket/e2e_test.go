@@ -66,8 +66,10 @@ func TestDemoOnceTwiceIsIdempotent(t *testing.T) {
 	}
 	st := openTestStore(t, filepath.Join(dataDir, "docket.db"))
 	items1, history1 := itemsAndHistory(t, st, PortalCodingWorklist)
-	if items1 != 60 || history1 != 60 {
-		t.Fatalf("after first run: %d items, %d history entries; want 60 and 60", items1, history1)
+	// One "created" entry per account, plus a "reviewed" one for each the
+	// demo routing's QA sample drew.
+	if items1 != 60 || history1 < 60 || history1 > 70 {
+		t.Fatalf("after first run: %d items, %d history entries; want 60 and 60 to 70", items1, history1)
 	}
 
 	code, stdout, stderr = runMain(t, ctx, nil, args...)

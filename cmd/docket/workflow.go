@@ -1,6 +1,9 @@
 package main
 
 import (
+	_ "embed" // the demo's routing file
+	"fmt"
+
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/rules"
 	"github.com/docket-rpa/docket/tasks"
@@ -14,13 +17,9 @@ import (
 // onOutbox, if set, wakes the outbox dispatcher after a resolution commits
 // a write-back.
 func (a *app) workflow(st orchestrator.Store, onOutbox func()) (*tasks.Workflow, orchestrator.WriteBacker, error) {
-	var router *rules.Router
-	if a.cfg.RulesFile != "" {
-		r, err := rules.LoadFile(a.cfg.RulesFile)
-		if err != nil {
-			return nil, nil, &ConfigError{Msg: "rules_file: " + err.Error()}
-		}
-		router = r
+	router, err := a.router()
+	if err != nil {
+		return nil, nil, err
 	}
 	wb, err := a.writeBacker()
 	if err != nil {
@@ -56,12 +55,36 @@ func writeBackAction(st orchestrator.Store) tasks.WriteBackAction {
 // rule that opened it).
 func (a *app) taskReasons() ([]string, error) {
 	reasons := orchestrator.Reasons()
-	if a.cfg.RulesFile == "" {
-		return reasons, nil
-	}
-	r, err := rules.LoadFile(a.cfg.RulesFile)
-	if err != nil {
-		return nil, &ConfigError{Msg: "rules_file: " + err.Error()}
+	r, err := a.router()
+	if err != nil || r == nil {
+		return reasons, err
 	}
 	return append(reasons, r.RuleNames()...), nil
+}
+
+// demoRules is the routing `docket demo` uses without a rules_file: its
+// queues' members are the demo users and its rules open tasks in every
+// team queue from what the demo portals hold.
+//
+//go:embed demorules.yaml
+var demoRules []byte
+
+// router compiles rules_file; without one, the demo's routing for `docket
+// demo` and nil (Docket's default queues, no rules) for everything else.
+func (a *app) router() (*rules.Router, error) {
+	switch {
+	case a.cfg.RulesFile != "":
+		r, err := rules.LoadFile(a.cfg.RulesFile)
+		if err != nil {
+			return nil, &ConfigError{Msg: "rules_file: " + err.Error()}
+		}
+		return r, nil
+	case a.demo:
+		r, err := rules.Load(demoRules)
+		if err != nil {
+			return nil, fmt.Errorf("demo routing: %w", err)
+		}
+		return r, nil
+	}
+	return nil, nil
 }

@@ -60,6 +60,9 @@ type Config struct {
 	// built-in ones and those the portal packs loaded. Default a registry
 	// of the built-in kinds only.
 	Kinds *orchestrator.KindRegistry
+	// RoutingRules names the routing rules in force; an inbox with no task
+	// at all says when there are none.
+	RoutingRules []string
 	// Logger gets request and failure logs, never patient data. Default
 	// no-op.
 	Logger *zap.Logger

@@ -15,6 +15,8 @@ type inboxView struct {
 	SLAStates  []orchestrator.SLAState
 	Statuses   []string
 	Prev, Next int // 0 when there is none
+	// Empty says why nothing is listed; set only when nothing is.
+	Empty emptyInbox
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -31,6 +33,12 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p *principal) {
 		Priorities: []orchestrator.Priority{orchestrator.PriorityCritical, orchestrator.PriorityHigh, orchestrator.PriorityNormal, orchestrator.PriorityLow},
 		SLAStates:  []orchestrator.SLAState{orchestrator.SLAOnTrack, orchestrator.SLAAtRisk, orchestrator.SLABreached},
 		Statuses:   []string{"open", "unassigned", "assigned", "escalated", "completed", "all"},
+	}
+	if len(page.Rows) == 0 {
+		if v.Empty, err = s.explainEmpty(r.Context(), p, tq); err != nil {
+			s.fail(w, r, false, err)
+			return
+		}
 	}
 	if tq.Page > 1 {
 		v.Prev = tq.Page - 1
