@@ -12,7 +12,7 @@ import (
 // SLA states of open human tasks (the "sla" label).
 const (
 	SLAOnTrack  = "on_track"
-	SLADueSoon  = "due_soon"
+	SLADueSoon  = "due_soon" // the task's at-risk state (orchestrator.SLAAtRisk)
 	SLABreached = "breached"
 	SLANone     = "none" // the task has no due time
 )
@@ -37,9 +37,6 @@ type TaskCollectorConfig struct {
 	Open []orchestrator.TaskStatus
 	// Done are the statuses of resolved tasks. Default completed.
 	Done []orchestrator.TaskStatus
-	// DueSoon is how close to its due time an open task counts as due
-	// soon. Default 4 h.
-	DueSoon time.Duration
 	// QAReason is the reason of QA sample tasks. Default "qa_sample".
 	QAReason string
 	// QAResult maps a resolved QA task's outcome to QAPass, QAFail or
@@ -79,9 +76,6 @@ func NewTaskCollector(cfg TaskCollectorConfig) prometheus.Collector {
 	}
 	if len(cfg.Done) == 0 {
 		cfg.Done = []orchestrator.TaskStatus{orchestrator.TaskCompleted}
-	}
-	if cfg.DueSoon <= 0 {
-		cfg.DueSoon = 4 * time.Hour
 	}
 	if cfg.QAReason == "" {
 		cfg.QAReason = "qa_sample"
@@ -200,17 +194,21 @@ func (c *taskCollector) reasonLabel(t orchestrator.HumanTask) string {
 	return CodeLabel(code)
 }
 
+// sla is t's SLA label now, by the one definition the inbox and the
+// queues page use (orchestrator.SLAStateAt of the task's own at-risk and
+// due times): "due_soon" is its at-risk state, so the queues page's "at
+// risk" and this gauge count the same tasks.
 func (c *taskCollector) sla(t orchestrator.HumanTask, now time.Time) string {
-	switch {
-	case t.DueAt.IsZero():
+	if t.DueAt.IsZero() {
 		return SLANone
-	case !now.Before(t.DueAt):
-		return SLABreached
-	case t.DueAt.Sub(now) <= c.cfg.DueSoon:
-		return SLADueSoon
-	default:
-		return SLAOnTrack
 	}
+	switch orchestrator.SLAStateAt(now, t.AtRiskAt, t.DueAt) {
+	case orchestrator.SLABreached:
+		return SLABreached
+	case orchestrator.SLAAtRisk:
+		return SLADueSoon
+	}
+	return SLAOnTrack
 }
 
 func (c *taskCollector) list(ctx context.Context, status orchestrator.TaskStatus) ([]orchestrator.HumanTask, error) {

@@ -145,8 +145,10 @@ func TestCapReasonsFoldsRareReasons(t *testing.T) {
 func TestTaskCollector(t *testing.T) {
 	tasks := []orchestrator.HumanTask{
 		{Queue: "coding", Reason: "missing_dx", Status: orchestrator.TaskUnassigned, CreatedAt: monday10.AddDate(0, 0, -3), DueAt: monday10.Add(-time.Hour)},
-		{Queue: "coding", Reason: "missing_dx", Status: orchestrator.TaskAssigned, CreatedAt: monday10, DueAt: monday10.Add(2 * time.Hour)},
-		{Queue: "cdi", Reason: "bot_failure", Status: orchestrator.TaskEscalated, CreatedAt: monday10, DueAt: monday10.Add(48 * time.Hour)},
+		{Queue: "coding", Reason: "missing_dx", Status: orchestrator.TaskAssigned, CreatedAt: monday10, AtRiskAt: monday10.Add(-time.Minute), DueAt: monday10.Add(2 * time.Hour)},
+		// Due in 2 h but not yet at risk by its queue's policy: on track,
+		// as the queues page counts it.
+		{Queue: "cdi", Reason: "bot_failure", Status: orchestrator.TaskEscalated, CreatedAt: monday10, AtRiskAt: monday10.Add(time.Hour), DueAt: monday10.Add(2 * time.Hour)},
 		{Queue: "coding", Reason: "missing_dx", Status: orchestrator.TaskUnassigned, CreatedAt: monday10},
 		{Queue: "coding", Reason: "qa_sample", Status: orchestrator.TaskCompleted, Outcome: "fail",
 			CreatedAt: monday10.Add(-2 * time.Hour), UpdatedAt: monday10, DueAt: monday10.Add(-time.Hour)},

@@ -58,6 +58,11 @@ type WorkStore interface {
 	// AuditFor lists the entries on subject or under it (subject + "/…"),
 	// or every entry when subject is "", with At >= since, in Seq order.
 	AuditFor(ctx context.Context, subject string, since time.Time, limit int) ([]AuditEntry, error)
+	// AuditSearch lists the entries q matches, newest first.
+	AuditSearch(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+	// TaskFacets lists the reasons of open tasks and the payers tasks
+	// carry (at most limit of each), cheaply enough for every inbox page.
+	TaskFacets(ctx context.Context, limit int) (TaskFacets, error)
 	// EvidenceFor lists evidence records about an item (ItemRef =
 	// externalID) or captured by one of runIDs, in ID order.
 	EvidenceFor(ctx context.Context, externalID string, runIDs []string) ([]Evidence, error)

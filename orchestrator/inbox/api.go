@@ -29,7 +29,11 @@ type TaskRowJSON struct {
 }
 
 func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request, p *principal) {
-	tq := ParseTaskQuery(r.URL.Query())
+	tq, err := s.taskQuery(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, true, err)
+		return
+	}
 	page, err := s.listTasks(r.Context(), p, tq)
 	if err != nil {
 		s.fail(w, r, true, err)

@@ -175,7 +175,13 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, p *principal) {
 
 // overview is the landing page: bot health, recent runs and queue totals,
 // with no patient data, for every role.
+//
+// Staff land on "My work" instead: their day starts with their tasks.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, p *principal) {
+	if p.User.Role == orchestrator.RoleStaff {
+		http.Redirect(w, r, "/work", http.StatusSeeOther)
+		return
+	}
 	bots, err := s.botViews(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, false, err)

@@ -3,8 +3,10 @@
 // supervisor pages (queues, bots and runs, schedules), user and API token
 // administration, and the JSON API described at /api/openapi.json.
 //
-// Pages are server-rendered html/template with embedded assets, no
-// JavaScript, and stdlib routing. Every route declares the least role it
+// Pages are server-rendered html/template with embedded assets and
+// stdlib routing; they work without JavaScript, and small script files
+// from /static (no inline script: the CSP forbids it) add keyboard
+// shortcuts and live progress. Every route declares the least role it
 // needs (see routes.go); the guard checks it before the handler runs, and
 // unsafe methods of browser sessions also need the session's CSRF token.
 // Patient data is never logged: request logs carry the route pattern,

@@ -106,14 +106,14 @@ func TestEndToEndInChromium(t *testing.T) {
 
 	ana.step("filter the inbox", func(p *rod.Page) {
 		p.MustElement("#f-queue").MustSelect("coding")
-		p.MustElement("#f-payer").MustInput("medicare")
+		p.MustElement("#f-payer").MustSelect("Medicare Part A")
 		b := ana
 		b.submit(p, "#apply")
 		rows := p.MustElements("tr.task")
 		if len(rows) != 1 || rows[0].MustAttribute("data-task") == nil || *rows[0].MustAttribute("data-task") != id {
 			panic(fmt.Sprintf("filtered inbox lists %d rows, want task %d only", len(rows), task.ID))
 		}
-		if !strings.Contains(p.MustInfo().URL, "payer=medicare") {
+		if !strings.Contains(p.MustInfo().URL, "payer=Medicare+Part+A") {
 			panic("the filter is not in the URL")
 		}
 		b.submit(p, "tr.task a")

@@ -11,9 +11,10 @@ const (
 	// baselineCSP forbids everything: a response that is not a page has
 	// no business running script, loading anything or being framed.
 	baselineCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-	// pageCSP is what the pages need: their own stylesheet and images,
-	// forms posting to the site, no script at all.
-	pageCSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	// pageCSP is what the pages need: their own stylesheet, images and
+	// script files (keyboard shortcuts, live progress), forms posting to
+	// the site, fetches of the site's own API; no inline script.
+	pageCSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 	// hsts is sent only over TLS (here or at a trusted proxy): a year,
 	// subdomains included.
 	hsts = "max-age=31536000; includeSubDomains"

@@ -72,7 +72,8 @@ func templateFuncs() template.FuncMap {
 			}
 			return "?" + n.Encode()
 		},
-		"join": strings.Join,
+		"join":   strings.Join,
+		"plural": plural,
 	}
 }
 
@@ -153,6 +154,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, p *princip
 // text from the URL is ever shown.
 var flashes = map[string]string{
 	"claimed":   "Task claimed. It is yours until you resolve or release it.",
+	"nonext":    "Nothing left to work: no task is assigned to you and none is waiting unclaimed in your queues.",
 	"released":  "Task released back to the queue.",
 	"assigned":  "Task assigned.",
 	"commented": "Comment added.",

@@ -32,6 +32,10 @@ func (s *Server) table() []Route {
 
 		page("GET", "/{$}", viewer, s.overview),
 		page("GET", "/inbox", staff, s.inbox),
+		page("GET", "/work", staff, s.myWork),
+		page("GET", "/next", staff, s.nextPage),
+		page("POST", "/inbox/claim", staff, s.listClaim),
+		page("POST", "/inbox/assign", supervisor, s.bulkAssign),
 		page("GET", "/tasks/{id}", staff, s.taskPage),
 		page("POST", "/tasks/{id}/claim", staff, s.taskAction(actClaim)),
 		page("POST", "/tasks/{id}/release", staff, s.taskAction(actRelease)),

@@ -22,6 +22,8 @@ type Server struct {
 	pruned atomic.Int64
 	// refused bounds the audit entries of logins the throttle refused.
 	refused refusedAudit
+	// facetCache keeps the inbox's reason and payer options a while.
+	facetCache facetCache
 }
 
 // New validates cfg, applies defaults and parses the templates.

@@ -3,7 +3,9 @@ package inbox
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,8 +15,10 @@ import (
 )
 
 // TaskQuery is the inbox's filters, sort and page, read from the URL query
-// of the page and the API alike. Unknown values are dropped, not errors:
-// a hand-edited URL still lists something sensible.
+// of the page and the API alike. A value the inbox does not know is an
+// error that names it (the page shows it, the API answers 400), never
+// silently dropped: a hand-edited or stale link must not list something
+// other than what it says.
 type TaskQuery struct {
 	Queue    string
 	Status   string // open (default), unassigned, assigned, escalated, completed, all
@@ -40,35 +44,91 @@ func clip(s string) string {
 	return cleanText(s)
 }
 
-// ParseTaskQuery reads a TaskQuery from URL values.
-func ParseTaskQuery(q url.Values) TaskQuery {
+// taskStatuses and taskSortNames are the values the status and sort
+// filters take.
+var (
+	taskStatuses  = []string{"open", "unassigned", "assigned", "escalated", "completed", "all"}
+	taskSortNames = []string{"priority", "due", "oldest", "newest"}
+	slaStates     = []orchestrator.SLAState{orchestrator.SLAOnTrack, orchestrator.SLAAtRisk, orchestrator.SLABreached}
+	priorities    = []orchestrator.Priority{orchestrator.PriorityCritical, orchestrator.PriorityHigh, orchestrator.PriorityNormal, orchestrator.PriorityLow}
+)
+
+// ParseTaskQuery reads a TaskQuery from URL values. Every value it cannot
+// use is named in the error (orchestrator.ErrInvalid), one clause per
+// parameter; the query returned keeps the values that were good.
+func ParseTaskQuery(q url.Values) (TaskQuery, error) {
 	tq := TaskQuery{
 		Queue: clip(q.Get("queue")), Status: "open", Payer: clip(q.Get("payer")),
 		Reason: clip(q.Get("reason")), Search: clip(q.Get("q")), Sort: "priority", Page: 1,
-		Mine: q.Get("mine") == "1" || q.Get("mine") == "on" || q.Get("mine") == "true",
 	}
-	switch v := q.Get("status"); v {
-	case "open", "unassigned", "assigned", "escalated", "completed", "all":
-		tq.Status = v
+	var bad []string
+	badf := func(name, v, want string) {
+		bad = append(bad, fmt.Sprintf("%s %q is not %s", name, shownValue(v), want))
 	}
-	if p, err := orchestrator.ParsePriority(q.Get("priority")); err == nil {
-		tq.Priority = p
+	switch v := q.Get("mine"); v {
+	case "":
+	case "1", "on", "true":
+		tq.Mine = true
+	case "0", "off", "false":
+	default:
+		badf("mine", v, "1 or 0")
 	}
-	switch v := orchestrator.SLAState(q.Get("sla")); v {
-	case orchestrator.SLAOnTrack, orchestrator.SLAAtRisk, orchestrator.SLABreached:
-		tq.SLA = v
+	if v := q.Get("status"); v != "" {
+		if slices.Contains(taskStatuses, v) {
+			tq.Status = v
+		} else {
+			badf("status", v, "one of "+strings.Join(taskStatuses, ", "))
+		}
 	}
-	if n, err := strconv.Atoi(q.Get("age")); err == nil && n > 0 && n < 10000 {
-		tq.MinAge = n
+	if v := q.Get("priority"); v != "" {
+		if p, err := orchestrator.ParsePriority(v); err == nil {
+			tq.Priority = p
+		} else {
+			badf("priority", v, "one of critical, high, normal, low")
+		}
 	}
-	switch v := q.Get("sort"); v {
-	case "priority", "due", "oldest", "newest":
-		tq.Sort = v
+	if v := q.Get("sla"); v != "" {
+		if slices.Contains(slaStates, orchestrator.SLAState(v)) {
+			tq.SLA = orchestrator.SLAState(v)
+		} else {
+			badf("sla", v, "one of on_track, at_risk, breached")
+		}
 	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 0 && n < 1_000_000 {
-		tq.Page = n
+	if v := q.Get("age"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 && n < 10000 {
+			tq.MinAge = n
+		} else {
+			badf("age", v, "a whole number of days from 0 to 9999")
+		}
 	}
-	return tq
+	if v := q.Get("sort"); v != "" {
+		if slices.Contains(taskSortNames, v) {
+			tq.Sort = v
+		} else {
+			badf("sort", v, "one of "+strings.Join(taskSortNames, ", "))
+		}
+	}
+	if v := q.Get("page"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 && n < 1_000_000 {
+			tq.Page = n
+		} else {
+			badf("page", v, "a page number from 1")
+		}
+	}
+	if len(bad) > 0 {
+		return tq, fmt.Errorf("%w: %s", orchestrator.ErrInvalid, strings.Join(bad, "; "))
+	}
+	return tq, nil
+}
+
+// shownValue is a bad filter value as an error may quote it: short, one
+// line.
+func shownValue(v string) string {
+	v = cleanText(v)
+	if utf8.RuneCountInString(v) > 40 {
+		v = string([]rune(v)[:40]) + "…"
+	}
+	return v
 }
 
 // Values renders the query back into URL values (for links and forms).
@@ -108,6 +168,12 @@ type TaskRow struct {
 	Patient  string
 	Facility string
 	AgeDays  int
+	// Due is the deadline in business days; Age how long the SLA clock
+	// has run (from the clock's start, such as a query's sent date, not
+	// from when Docket opened the task).
+	Due, Age When
+	// Claimable: the viewer may claim it from the list.
+	Claimable bool
 }
 
 // TaskPage is one page of the inbox.
@@ -196,8 +262,14 @@ func (s *Server) listTasks(ctx context.Context, p *principal, tq TaskQuery) (Tas
 		}
 	}
 	page.Rows = make([]TaskRow, 0, len(tasks))
+	cal := s.cfg.Tasks.Queues().Calendar
 	for _, t := range tasks {
-		row := TaskRow{Task: t, SLA: slaState(t, now), Payer: t.Payer, AgeDays: int(now.Sub(t.CreatedAt).Hours() / 24)}
+		start := t.ClockStart
+		if start.IsZero() {
+			start = t.CreatedAt
+		}
+		row := TaskRow{Task: t, SLA: slaState(t, now), Payer: t.Payer, AgeDays: int(now.Sub(t.CreatedAt).Hours() / 24),
+			Due: dueWhen(cal, now, t.DueAt), Age: ageWhen(cal, now, start), Claimable: t.Status.Open() && t.Assignee == ""}
 		if it, ok := items[t.ItemID]; ok {
 			row.Patient, row.Facility = itemSummary(it.Data)
 		}

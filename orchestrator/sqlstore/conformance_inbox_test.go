@@ -25,6 +25,8 @@ func inboxTests() []struct {
 		{"TaskPayerFollowsItem", testTaskPayerFollowsItem},
 		{"TaskStepsInItemHistory", testTaskStepsInItemHistory},
 		{"MigrationBackfillsPayer", testMigrationBackfillsPayer},
+		{"TaskFacetsMatchTasks", testTaskFacetsMatchTasks},
+		{"AuditSearch", testAuditSearch},
 	}
 }
 
