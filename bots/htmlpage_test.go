@@ -2,6 +2,7 @@ package bots
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -18,6 +19,7 @@ import (
 	"github.com/go-rod/rod"
 	"golang.org/x/net/html"
 
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/selectors"
 )
@@ -131,6 +133,9 @@ func TestPageReaderReadsAsChromium(t *testing.T) {
 
 func compareReadings(t *testing.T, s *Session, c *http.Client, base, portal, layout string, pages []string) {
 	f, err := selectors.LoadVersion(portal, layout)
+	if errors.Is(err, selectors.ErrNotFound) {
+		f, err = packs.Layout(portal, layout) // the portal's selector files are in its pack
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,6 +69,9 @@ var importCases = []importCase{
 	{"bots/claimscrubber/x.go", "~/bots", nil},
 	{"bots/claimscrubber/x.go", "~/orchestrator", nil},
 	{"bots/claimscrubber/x_test.go", "~/bots/portalsim", nil},
+	{"bots/flow/x.go", "~/bots/packs", nil},
+	{"bots/flow/x.go", "~/bots/codingholds", []string{"bots"}},
+	{"bots/flow/x.go", "~/monitoring", []string{"bots"}},
 
 	// bots/portalsim: nothing of ours, in tests too.
 	{"bots/portalsim/x.go", "~/selectors", []string{"portalsim"}},

@@ -11,11 +11,11 @@ import (
 )
 
 func TestLoadEmbedded(t *testing.T) {
-	latest, err := Load("coding-worklist")
+	latest, err := Load("claim-scrubber")
 	if err != nil || latest.Version != "v2" {
 		t.Fatalf("Load = %v, %v; want v2", latest, err)
 	}
-	layouts, err := LoadLayouts("coding-worklist")
+	layouts, err := LoadLayouts("claim-scrubber")
 	if err != nil || len(layouts) != 2 || layouts[0].Version != "v1" || layouts[1].Version != "v2" {
 		t.Fatalf("LoadLayouts = %v, %v", layouts, err)
 	}
@@ -24,11 +24,11 @@ func TestLoadEmbedded(t *testing.T) {
 			t.Errorf("%s has no layout marker", l.Version)
 		}
 	}
-	f, err := LoadVersion("coding-worklist", "v1")
+	f, err := LoadVersion("claim-scrubber", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Portal != "coding-worklist" || f.Version != "v1" || f.Start != "/worklist" {
+	if f.Portal != "claim-scrubber" || f.Version != "v1" || f.Start != "/batches" {
 		t.Fatalf("got %s %s start %s", f.Portal, f.Version, f.Start)
 	}
 	e, err := f.Element("login_username")
@@ -42,11 +42,11 @@ func TestLoadEmbedded(t *testing.T) {
 	if next, _ := f.Element("next_page"); !next.Optional {
 		t.Error("next_page should be optional")
 	}
-	detail, err := f.FieldGroup("detail")
+	detail, err := f.FieldGroup("claim")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(detail[0], Field{Label: "Account #", Name: "account_number", Parser: ParseAsText}) {
+	if !reflect.DeepEqual(detail[0], Field{Label: "Claim ID", Name: "claim_id", Parser: ParseAsText}) {
 		t.Errorf("first detail field = %+v", detail[0])
 	}
 	if _, err := f.Element("nope"); err == nil || !strings.Contains(err.Error(), `no element "nope"`) {
@@ -55,10 +55,10 @@ func TestLoadEmbedded(t *testing.T) {
 	if err := f.Require("login_username", "nope", "nada"); err == nil || !strings.Contains(err.Error(), "missing elements nope, nada") {
 		t.Errorf("Require: %v", err)
 	}
-	if _, err := LoadVersion("coding-worklist", "v1"); err != nil {
+	if _, err := LoadVersion("claim-scrubber", "v1"); err != nil {
 		t.Error(err)
 	}
-	if _, err := LoadVersion("coding-worklist", "v9"); !errors.Is(err, ErrNotFound) {
+	if _, err := LoadVersion("claim-scrubber", "v9"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown version: %v, want ErrNotFound", err)
 	}
 	if _, err := Load("no-such-portal"); !errors.Is(err, ErrNotFound) {
@@ -107,20 +107,20 @@ func TestLoadDirLatestAndOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	over := t.TempDir()
-	writeFile(t, over, "coding-worklist/v1.yaml", strings.Replace(strings.Replace(minimal, "%s", "v1", 1), "portal: p", "portal: coding-worklist", 1))
+	writeFile(t, over, "claim-scrubber/v1.yaml", strings.Replace(strings.Replace(minimal, "%s", "v1", 1), "portal: p", "portal: claim-scrubber", 1))
 	oc, err := LoadDir(over)
 	if err != nil {
 		t.Fatal(err)
 	}
 	merged := emb.With(oc).With(c)
-	if got := merged.Portals(); !slices.Contains(got, "coding-worklist") || !slices.Contains(got, "p") {
+	if got := merged.Portals(); !slices.Contains(got, "claim-scrubber") || !slices.Contains(got, "p") {
 		t.Errorf("portals = %v", got)
 	}
-	f, _ := merged.Version("coding-worklist", "v1")
+	f, _ := merged.Version("claim-scrubber", "v1")
 	if len(f.Elements) != 1 {
 		t.Errorf("override did not replace the embedded v1: %d elements", len(f.Elements))
 	}
-	if orig, _ := emb.Version("coding-worklist", "v1"); len(orig.Elements) == 1 {
+	if orig, _ := emb.Version("claim-scrubber", "v1"); len(orig.Elements) == 1 {
 		t.Error("With changed the embedded catalog")
 	}
 	if _, err := LoadDir(filepath.Join(dir, "missing")); err == nil {

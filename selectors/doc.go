@@ -3,7 +3,9 @@
 // a YAML file instead of a bot.
 //
 // There is one file per portal and layout version,
-// portals/<portal>/<version>.yaml, embedded in the binary. A file names
+// portals/<portal>/<version>.yaml, embedded in the binary; portals whose
+// bots are flows keep theirs in their portal pack (bots/packs, read with
+// ReadLayouts). A file names
 // elements, each with an ordered list of candidate selectors (css, xpath
 // or text; the first that matches wins, later ones are fallbacks), a
 // marker element that tells the layout apart from the portal's others, and

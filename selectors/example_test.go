@@ -7,7 +7,7 @@ import (
 )
 
 func ExampleLoadVersion() {
-	f, err := selectors.LoadVersion("coding-worklist", "v1")
+	f, err := selectors.LoadVersion("claim-scrubber", "v1")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -16,7 +16,7 @@ func ExampleLoadVersion() {
 	fmt.Println(f.Portal, f.Version)
 	fmt.Println(user.Tried())
 	// Output:
-	// coding-worklist v1
+	// claim-scrubber v1
 	// [css: #username css: form input[name='username']]
 }
 

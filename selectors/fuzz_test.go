@@ -163,7 +163,7 @@ func FuzzFieldParse(f *testing.F) {
 
 // FuzzDecode feeds arbitrary bytes to the selector file decoder.
 func FuzzDecode(f *testing.F) {
-	good, err := embedded.ReadFile("portals/coding-worklist/v1.yaml")
+	good, err := embedded.ReadFile("portals/claim-scrubber/v1.yaml")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -15,12 +15,12 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/codingholds"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
-	"github.com/docket-rpa/docket/selectors"
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,7 +44,7 @@ func TestBadAccountNumbersAreQuarantined(t *testing.T) {
 	t.Cleanup(srv.Close)
 	user, pass := portal.Credentials()
 	target := bots.Target{Portal: "coding-worklist", BaseURL: srv.URL, Username: user, Password: pass, TOTPSecret: portal.TOTPSecret()}
-	layouts, err := selectors.LoadLayouts("coding-worklist")
+	layouts, err := packs.Layouts("coding-worklist")
 	if err != nil {
 		t.Fatal(err)
 	}

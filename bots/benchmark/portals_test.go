@@ -14,6 +14,7 @@ import (
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/claimscrubber"
 	"github.com/docket-rpa/docket/bots/codingholds"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/selectors"
 )
@@ -36,7 +37,7 @@ type workload struct {
 // scenario's, so the figures at zero latency are Docket's own cost.
 func codingWorkload(b *testing.B) workload {
 	b.Helper()
-	layouts, err := selectors.LoadLayouts("coding-worklist")
+	layouts, err := packs.Layouts("coding-worklist")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,10 +16,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
-	"github.com/docket-rpa/docket/selectors"
 )
 
 // checkEveryAccountOnce compares what a run observed with the portal's
@@ -67,7 +67,7 @@ func TestReadsLayoutV2WithItsSelectorFile(t *testing.T) {
 		t.Errorf("layout marker candidate %d", rec.Selector["layout_marker"])
 	}
 	// The v1 file alone does not fit v2: the run ends as "selector broken".
-	v1, err := selectors.LoadVersion("coding-worklist", "v1")
+	v1, err := packs.Layout("coding-worklist", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestMaintenancePage(t *testing.T) {
 // way an operator would and checks the miss reaches /metrics.
 func TestBrokenSelectorFileShowsInMetrics(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Accounts: 10}, nil)
-	good, err := selectors.LoadVersion("coding-worklist", "v1")
+	good, err := packs.Layout("coding-worklist", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}

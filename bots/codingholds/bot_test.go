@@ -13,6 +13,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/bottest"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
@@ -73,7 +74,7 @@ func newBot(t *testing.T, files ...*selectors.File) *Bot {
 	t.Helper()
 	if len(files) == 0 {
 		var err error
-		if files, err = selectors.LoadLayouts("coding-worklist"); err != nil {
+		if files, err = packs.Layouts("coding-worklist"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -185,7 +186,7 @@ func TestReadsEveryAccount(t *testing.T) {
 // candidates replaced.
 func replaceElement(t *testing.T, name string, css ...string) *selectors.File {
 	t.Helper()
-	orig, err := selectors.LoadVersion("coding-worklist", "v1")
+	orig, err := packs.Layout("coding-worklist", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +322,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	good, err := selectors.LoadVersion("coding-worklist", "v1")
+	good, err := packs.Layout("coding-worklist", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}

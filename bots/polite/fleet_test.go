@@ -10,9 +10,9 @@ import (
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/bottest"
 	"github.com/docket-rpa/docket/bots/codingholds"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/polite"
 	"github.com/docket-rpa/docket/bots/portalsim"
-	"github.com/docket-rpa/docket/selectors"
 )
 
 // TestFleetHonoursPortalCaps runs three workers' browser pools of four
@@ -38,7 +38,7 @@ func TestFleetHonoursPortalCaps(t *testing.T) {
 	user, pass := portal.Credentials()
 	target := bots.Target{Portal: "coding-worklist", BaseURL: srv.URL, Username: user, Password: pass, TOTPSecret: portal.TOTPSecret()}
 
-	layouts, err := selectors.LoadLayouts("coding-worklist")
+	layouts, err := packs.Layouts("coding-worklist")
 	if err != nil {
 		t.Fatal(err)
 	}

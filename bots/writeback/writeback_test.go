@@ -13,9 +13,9 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/bottest"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/orchestrator"
-	"github.com/docket-rpa/docket/selectors"
 )
 
 var portalNow = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
@@ -50,7 +50,7 @@ func newFixture(t *testing.T, cfg portalsim.Config, wrap func(http.Handler) http
 
 func newBot(t *testing.T) *Bot {
 	t.Helper()
-	layouts, err := selectors.LoadLayouts("coding-worklist")
+	layouts, err := packs.Layouts("coding-worklist")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestRunNeedsATypedRequest(t *testing.T) {
 	fx := newFixture(t, portalsim.Config{Accounts: 5}, nil)
 	acct := fx.portal.Accounts()[0]
 	var got Result
-	layouts, _ := selectors.LoadLayouts("coding-worklist")
+	layouts, _ := packs.Layouts("coding-worklist")
 	b, err := New(Config{Layouts: layouts, OnResult: func(_ Request, r Result) { got = r }})
 	if err != nil {
 		t.Fatal(err)

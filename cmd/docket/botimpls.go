@@ -4,6 +4,7 @@ import (
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/claimscrubber"
 	"github.com/docket-rpa/docket/bots/codingholds"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/writeback"
 	"github.com/docket-rpa/docket/selectors"
 )
@@ -13,7 +14,7 @@ import (
 // whose marker the portal shows, so a portal upgrade is a new selector
 // file, not new code.
 func botImpls() (map[string]bots.Bot, error) {
-	coding, err := selectors.LoadLayouts(PortalCodingWorklist)
+	coding, err := packs.Layouts(PortalCodingWorklist)
 	if err != nil {
 		return nil, err
 	}

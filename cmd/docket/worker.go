@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/polite"
 	"github.com/docket-rpa/docket/bots/writeback"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
-	"github.com/docket-rpa/docket/selectors"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
@@ -73,8 +73,8 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 	for name := range a.cfg.bots() {
 		a.metrics.InitBot(name)
 	}
-	if sel, err := selectors.Load(PortalCodingWorklist); err == nil {
-		a.metrics.InitSelectors(sel.Portal, sortedKeys(sel.Elements))
+	if sel, err := packs.Layouts(PortalCodingWorklist); err == nil && len(sel) > 0 {
+		a.metrics.InitSelectors(sel[len(sel)-1].Portal, sortedKeys(sel[len(sel)-1].Elements))
 	}
 	wf, _, err := a.workflow(st, nil)
 	if err != nil {

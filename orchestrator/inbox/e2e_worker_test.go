@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/bots/writeback"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
-	"github.com/docket-rpa/docket/selectors"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,7 +67,7 @@ func newWriteBackEnv(t *testing.T, pool *bots.Pool) (*env, *writeBackWorld) {
 			return tasks.NewWriteBacks(w.bot)
 		}})
 
-	layouts, err := selectors.LoadLayouts("coding-worklist")
+	layouts, err := packs.Layouts("coding-worklist")
 	if err != nil {
 		t.Fatal(err)
 	}
