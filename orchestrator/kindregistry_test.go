@@ -118,7 +118,7 @@ func TestKindRegistryRefuses(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, pack, want string
-		kinds          []RecordKind
+		kinds            []RecordKind
 	}{
 		{"no pack", "", "name of the pack", []RecordKind{with(func(*RecordKind) {})}},
 		{"built-in", "b", "coding_hold, which is built in", []RecordKind{with(func(k *RecordKind) { k.Kind = KindCodingHold })}},

@@ -169,7 +169,7 @@ func TestEndToEndInChromium(t *testing.T) {
 	})
 	ana.step("portal markup is text", func(p *rod.Page) {
 		reasons := p.MustElement(`td.field[data-field="hold_reasons"]`).MustText()
-		if !strings.Contains(reasons, `<script>alert(\"portal\")</script>`) {
+		if !strings.Contains(reasons, `<script>alert("portal")</script>`) {
 			panic("hold reasons shown as " + reasons)
 		}
 		if n := p.MustEval(`() => document.querySelectorAll("main script, main img:not(.evidence)").length`).Int(); n != 0 {

@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -162,12 +161,13 @@ func (tq TaskQuery) Values() url.Values {
 
 // TaskRow is one inbox line: the task and what the list shows of its item.
 type TaskRow struct {
-	Task     orchestrator.HumanTask
-	SLA      orchestrator.SLAState // now, not as last swept
-	Payer    string
-	Patient  string
-	Facility string
-	AgeDays  int
+	Task    orchestrator.HumanTask
+	SLA     orchestrator.SLAState // now, not as last swept
+	Payer   string
+	AgeDays int
+	// Summary are the display fields of the task's item, by its record
+	// kind.
+	Summary []fieldRow
 	// Due is the deadline in business days; Age how long the SLA clock
 	// has run (from the clock's start, such as a query's sent date, not
 	// from when Docket opened the task).
@@ -225,7 +225,7 @@ func (tq TaskQuery) filter(viewer string, now time.Time) orchestrator.TaskFilter
 }
 
 // listTasks reads one page of the inbox and the count of every match,
-// then the items of the rows shown (for patient and facility).
+// then the items of the rows shown (for their kinds' display fields).
 func (s *Server) listTasks(ctx context.Context, p *principal, tq TaskQuery) (TaskPage, error) {
 	now := s.cfg.Now()
 	f := tq.filter(p.User.Name, now)
@@ -271,22 +271,9 @@ func (s *Server) listTasks(ctx context.Context, p *principal, tq TaskQuery) (Tas
 		row := TaskRow{Task: t, SLA: slaState(t, now), Payer: t.Payer, AgeDays: int(now.Sub(t.CreatedAt).Hours() / 24),
 			Due: dueWhen(cal, now, t.DueAt), Age: ageWhen(cal, now, start), Claimable: t.Status.Open() && t.Assignee == ""}
 		if it, ok := items[t.ItemID]; ok {
-			row.Patient, row.Facility = itemSummary(it.Data)
+			_, row.Summary = s.viewItem(it, !p.seesPHI())
 		}
 		page.Rows = append(page.Rows, row)
 	}
 	return page, nil
-}
-
-// itemSummary reads the patient and facility the list shows from an
-// item's data, whichever kind it is.
-func itemSummary(data json.RawMessage) (patient, facility string) {
-	var d struct {
-		PatientName string `json:"patient_name"`
-		Facility    string `json:"facility"`
-	}
-	if json.Unmarshal(data, &d) != nil {
-		return "", ""
-	}
-	return d.PatientName, d.Facility
 }

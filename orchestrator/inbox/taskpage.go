@@ -1,67 +1,19 @@
 package inbox
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
 )
 
-// Field is one top-level field of an item's data as the task page shows
-// it: strings as they are, anything else as compact JSON. Both are
-// escaped by the template, so portal markup shows as text.
-type Field struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-func dataFields(data json.RawMessage) []Field {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(data, &m) != nil {
-		return []Field{{Name: "data", Value: string(data)}}
-	}
-	out := make([]Field, 0, len(m))
-	for k, v := range m {
-		out = append(out, Field{Name: k, Value: fieldText(v)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// fieldText is a string as it is, anything else as JSON without the
-// \u003c escapes encoding/json stored (the template escapes instead).
-func fieldText(v json.RawMessage) string {
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return s
-	}
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.UseNumber()
-	var x any
-	if dec.Decode(&x) != nil {
-		return string(v)
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(x) != nil {
-		return string(v)
-	}
-	return strings.TrimSpace(b.String())
-}
-
 // taskDetail is the task page and the API's task document.
 type taskDetail struct {
 	orchestrator.TaskView
 	SLA      orchestrator.SLAState
-	Fields   []Field
 	Evidence []orchestrator.Evidence // about the item, and the write-back's
 	Audit    []orchestrator.AuditEntry
 	// WriteBackShots are the write-back run's screenshots, labelled.
@@ -102,7 +54,6 @@ func (s *Server) taskDetail(ctx context.Context, id int64) (taskDetail, error) {
 	subject := orchestrator.AuditSubjectTask(0, id)
 	seen := map[int64]bool{}
 	if it := tv.Item; it != nil {
-		d.Fields = dataFields(it.Data)
 		subject = orchestrator.AuditSubjectItem(it.ID)
 		var runs []string
 		if tv.Task.WriteBackRunID != "" {
@@ -143,6 +94,10 @@ type taskPageView struct {
 	CanRetry bool
 	Form     taskInput
 	Staff    []string // who a supervisor may assign to
+	// Record is the item's data laid out by its record kind; Summary its
+	// display fields.
+	Record  recordView
+	Summary []fieldRow
 }
 
 func taskID(r *http.Request) (int64, bool) {
@@ -172,6 +127,9 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, p *principal
 		Mine:     t.Assignee == p.User.Name && t.Status.Open(),
 		CanClaim: t.Status.Open() && t.Assignee == "",
 		CanRetry: t.ActionError != "" && p.Can(orchestrator.RoleSupervisor)}
+	if it := d.Item; it != nil {
+		v.Record, v.Summary = s.viewItem(*it, !p.seesPHI())
+	}
 	if p.Can(orchestrator.RoleSupervisor) {
 		users, err := s.cfg.Users.Users(r.Context())
 		if err != nil {
