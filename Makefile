@@ -11,15 +11,28 @@ LDFLAGS   := -X main.Version=$(VERSION)
 GOLANGCI_LINT_VERSION := 2.15.0
 GOLANGCI_LINT := bin/golangci-lint
 
-.PHONY: all build deps test-deps lint-deps services demo test vet lint bench clean
+.PHONY: all build deps test-deps lint-deps a11y-deps services demo test vet lint bench screenshots clean
 
 all: build
 
 deps: ## Chromium, fonts and tini from Debian when missing
 	@./.ci/deps
 
-test-deps: lint-deps ## deps, plus promtool, Redis and PostgreSQL binaries the tests start themselves, and golangci-lint
+test-deps: lint-deps ## deps, plus promtool, Redis and PostgreSQL binaries the tests start themselves, golangci-lint and axe-core
 	@DOCKET_TEST_DEPS=1 ./.ci/deps
+	@$(MAKE) --no-print-directory a11y-deps
+
+# axe-core from the npm registry, the version deploy/a11y/package-lock.json
+# pins, into bin/npm (gitignored); the journey suite injects its axe.min.js.
+AXE := bin/npm/node_modules/axe-core/axe.min.js
+a11y-deps: ## axe-core into bin/npm when missing or another version than the lockfile's
+	@want="$$(node -p "require('./deploy/a11y/package-lock.json').packages['node_modules/axe-core'].version")"; \
+	have="$$(node -p "require('./bin/npm/node_modules/axe-core/package.json').version" 2>/dev/null || true)"; \
+	if [ "$$want" != "$$have" ] || [ ! -s $(AXE) ]; then \
+	  echo "installing axe-core $$want into bin/npm"; mkdir -p bin/npm; \
+	  cp deploy/a11y/package.json deploy/a11y/package-lock.json bin/npm/; \
+	  npm ci --prefix bin/npm --no-audit --no-fund --loglevel=error; \
+	fi
 
 lint-deps: ## golangci-lint into bin/ when missing, another version, or built by another Go
 	@v="$$($(GOLANGCI_LINT) version 2>/dev/null)"; \
