@@ -34,31 +34,38 @@ func (w *CodingWorklist) apiWorklist(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	out, ok := w.listPage(q)
+	if !ok {
+		writeJSON(rw, http.StatusNotFound, map[string]string{"error": "no such page"})
+		return
+	}
+	writeJSON(rw, http.StatusOK, out)
+}
+
+// listPage returns one page of the filtered worklist as the silent faults
+// show it; ok is false for a page that does not exist (or is broken).
+func (w *CodingWorklist) listPage(q listQuery) (listPage, bool) {
 	now, layout := w.cfg.Now(), w.Layout()
 	w.mu.RLock()
+	defer w.mu.RUnlock()
 	var match []int
 	for i := range w.accounts {
 		if w.accounts[i].matches(q.status, q.reason) {
 			match = append(match, i)
 		}
 	}
-	out := listPage{Page: q.page, Size: q.size, Total: len(match), Rows: []listRow{}}
-	out.Pages = max(1, (len(match)+q.size-1)/q.size)
-	if q.page > out.Pages {
-		w.mu.RUnlock()
-		writeJSON(rw, http.StatusNotFound, map[string]string{"error": "no such page"})
-		return
+	first, last, pages, total, ok := w.SilentFaults().window(len(match), q.page, q.size)
+	out := listPage{Page: q.page, Pages: pages, Size: q.size, Total: total, Rows: []listRow{}}
+	if !ok {
+		return out, false
 	}
-	first := (q.page - 1) * q.size
-	last := min(first+q.size, len(match))
 	for _, i := range match[first:last] {
 		out.Rows = append(out.Rows, w.listRow(w.accounts[i].at(now), w.accounts[i].malformed, layout))
 	}
-	w.mu.RUnlock()
 	if len(out.Rows) > 0 {
 		out.First, out.Last = first+1, last
 	}
-	writeJSON(rw, http.StatusOK, out)
+	return out, true
 }
 
 // matches reports whether the account passes the worklist filters; ""

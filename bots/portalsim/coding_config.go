@@ -62,6 +62,14 @@ type Config struct {
 	// answers, while the page shows a spinner; default 150ms, negative
 	// for none.
 	RenderDelay time.Duration
+	// Variant serves one of the layout variants (see Variants) instead of
+	// Layout's markup: same accounts and value formats as LayoutV1, other
+	// markup and navigation. Default "", none. Layout must stay LayoutV1.
+	Variant string
+	// Silent are the "silently wrong" fault knobs: a list that ends early,
+	// a count that says more, a broken next control, a shifted hold reason
+	// row, an undeclared interstitial. Default none. See SetSilentFaults.
+	Silent SilentFaults
 	// Malformed is how many accounts carry malformed data (missing fields,
 	// bad dates and codes, a 1 MB note, markup in text, extra columns),
 	// spread over the worklist and cycling through MalformedKinds; default
@@ -127,6 +135,15 @@ func (c Config) validate() error {
 		return fmt.Errorf("portalsim: %d bad numbers for %d accounts", len(c.BadNumbers), c.Accounts)
 	}
 	if err := validateLayout(c.Layout); err != nil {
+		return err
+	}
+	if err := validateVariant(c.Variant); err != nil {
+		return err
+	}
+	if c.Variant != "" && c.Layout != LayoutV1 {
+		return fmt.Errorf("portalsim: variant %q needs layout %s, not %s", c.Variant, LayoutV1, c.Layout)
+	}
+	if err := c.Silent.validate(); err != nil {
 		return err
 	}
 	if err := validateLatency(c.Latency); err != nil {

@@ -18,6 +18,9 @@ type page struct {
 	Worklist *worklistShell
 	Detail   *detailView
 	Status   int
+	Variant  string       // the layout variant, "" for none
+	Consent  bool         // the consent banner covers the page
+	Var      *variantView // a variant page's own data
 }
 
 // worklistShell configures the worklist page's script.
@@ -47,8 +50,8 @@ func (w *CodingWorklist) render(rw http.ResponseWriter, status int, name string,
 	_, _ = buf.WriteTo(rw)
 }
 
-func (w *CodingWorklist) loginPage(rw http.ResponseWriter, _ *http.Request, status int, v LoginView) {
-	w.render(rw, status, "login", page{Title: "Sign in", Login: &v})
+func (w *CodingWorklist) loginPage(rw http.ResponseWriter, r *http.Request, status int, v LoginView) {
+	w.render(rw, status, "login", page{Title: "Sign in", Login: &v, Variant: w.cfg.Variant, Consent: w.needsConsent(r)})
 }
 
 // maintenance is the page a load balancer shows during planned downtime.
@@ -94,6 +97,10 @@ func (w *CodingWorklist) worklist(rw http.ResponseWriter, r *http.Request) {
 		w.notFound(rw, "Page not found")
 		return
 	}
+	if w.cfg.Variant != "" {
+		w.variantWorklist(rw, r, q)
+		return
+	}
 	v := &worklistShell{Page: q.page, Size: q.size, Status: q.status, Reason: q.reason, Sizes: []int{25, 50, 100}}
 	for _, s := range []string{StatusNotCoded, StatusInProgress, StatusCoded} {
 		v.Statuses = append(v.Statuses, kv{s, statusLabel(s)})
@@ -110,10 +117,18 @@ func (w *CodingWorklist) detail(rw http.ResponseWriter, r *http.Request) {
 		w.notFound(rw, "Account not found")
 		return
 	}
+	if w.cfg.Variant != "" {
+		w.variantDetailPage(rw, r, i)
+		return
+	}
 	w.mu.RLock()
 	a, malformed := w.accounts[i].at(w.cfg.Now()), w.accounts[i].malformed
 	w.mu.RUnlock()
 	v := w.detailView(a, malformed, w.Layout())
+	if w.SilentFaults().ShiftedGroup {
+		v.Reasons = shiftRows(v.ReasonHeaders, v.Reasons, "Physician")
+		v.Reasons = shiftRows(v.ReasonHeaders, v.Reasons, "Provider")
+	}
 	if s, ok := SessionFrom(r); ok {
 		v.CSRF = s.CSRF
 	}

@@ -2,6 +2,7 @@ package portalsim
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -33,7 +34,10 @@ const codingCookie = "wl_session"
 //	POST /accounts/{acct}/notes     add a note (fields note, csrf_token)
 //	POST /accounts/{acct}/route     route to a queue (fields queue, csrf_token)
 //	POST /accounts/{acct}/release   release a hold reason (fields reason, csrf_token)
+//	GET  /worklist/export.csv       every account as CSV
 //	GET  /static/...                stylesheet
+//
+// Config.Variant adds the routes of coding_variant_pages.go.
 type CodingWorklist struct {
 	cfg     Config
 	index   map[string]int // account number -> position in accounts
@@ -42,6 +46,7 @@ type CodingWorklist struct {
 	tmpl    *template.Template
 	handler http.Handler
 	layout  atomic.Value // string
+	silent  atomic.Value // SilentFaults
 
 	mu       sync.RWMutex // guards accounts' mutable fields and actions
 	accounts []account
@@ -86,6 +91,7 @@ func NewCodingWorklist(cfg Config) (*CodingWorklist, error) {
 		faults:   faults,
 	}
 	w.layout.Store(cfg.Layout)
+	w.silent.Store(cfg.Silent)
 	markMalformed(w.accounts, cfg.Malformed)
 	markBadNumbers(w.accounts, cfg.BadNumbers)
 	w.index = make(map[string]int, len(w.accounts))
@@ -110,12 +116,14 @@ func (w *CodingWorklist) routes() {
 		http.Redirect(rw, r, "/worklist", http.StatusFound)
 	})
 	w.auth.Register(mux)
-	mux.Handle("GET /worklist", w.auth.Require(http.HandlerFunc(w.worklist)))
+	mux.Handle("GET /worklist", w.auth.Require(w.gate(http.HandlerFunc(w.worklist))))
+	mux.Handle("GET /worklist/export.csv", w.auth.Require(w.gate(http.HandlerFunc(w.export))))
 	mux.Handle("GET /api/worklist", w.auth.RequireAPI(http.HandlerFunc(w.apiWorklist)))
-	mux.Handle("GET /accounts/{account}", w.auth.Require(http.HandlerFunc(w.detail)))
+	mux.Handle("GET /accounts/{account}", w.auth.Require(w.gate(http.HandlerFunc(w.detail))))
 	mux.Handle("POST /accounts/{account}/notes", w.auth.Require(http.HandlerFunc(w.addNote)))
 	mux.Handle("POST /accounts/{account}/route", w.auth.Require(http.HandlerFunc(w.route)))
 	mux.Handle("POST /accounts/{account}/release", w.auth.Require(http.HandlerFunc(w.release)))
+	w.registerVariant(mux)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	w.handler = w.faults.Middleware(mux, http.HandlerFunc(w.maintenance), http.HandlerFunc(w.serverError))
 }
@@ -123,7 +131,11 @@ func (w *CodingWorklist) routes() {
 // ServeHTTP applies the fault knobs, then serves the page.
 func (w *CodingWorklist) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Cache-Control", "no-store")
-	rw.Header().Set("X-Frame-Options", "DENY")
+	if s, ok := w.spec(); ok && s.frames {
+		rw.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	} else {
+		rw.Header().Set("X-Frame-Options", "DENY")
+	}
 	w.handler.ServeHTTP(rw, r)
 }
 
@@ -182,6 +194,9 @@ func (w *CodingWorklist) Layout() string { return w.layout.Load().(string) }
 func (w *CodingWorklist) SetLayout(layout string) error {
 	if err := validateLayout(layout); err != nil {
 		return err
+	}
+	if w.cfg.Variant != "" && layout != LayoutV1 {
+		return fmt.Errorf("portalsim: variant %q needs layout %s, not %s", w.cfg.Variant, LayoutV1, layout)
 	}
 	w.layout.Store(layout)
 	return nil

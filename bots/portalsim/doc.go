@@ -24,6 +24,23 @@
 // and labels and shows other date formats for the same data; Malformed
 // makes some accounts carry bad data.
 //
+// # Layout variants and silent faults (coding_variant_*.go)
+//
+// Config.Variant serves the same accounts (v1 labels and value formats)
+// with other markup and navigation, so flow packs can be proved against
+// the ground truth: VariantCards (consent banner, facility picker, cards,
+// "Load more", detail in a modal dialog as definition lists), VariantFrames
+// (terms page, nested iframes, numbered pager, detail in a new tab as
+// cards), VariantScroll (consent, a "continue" page, infinite scroll,
+// confirm() and window.open, alert() on the detail page), VariantButtons
+// (facility picker, a next button without an href, confirm() before
+// releasing a hold) and VariantPaged (terms and facility, the page-number
+// URL template /worklist?page=N). Every layout offers the CSV export
+// /worklist/export.csv. SilentFaults makes the portal silently wrong (a
+// list that ends early, a count that says more, a broken next control, a
+// shifted hold reason row, an undeclared "password expires" page); a
+// flow must fail closed on each.
+//
 // # Imports
 //
 // portalsim imports only the standard library and the TOTP library. In
