@@ -35,11 +35,13 @@ type PauseJSON struct {
 	Paused bool   `json:"paused"`
 }
 
-// AuditListJSON is a page of the audit log; next_after continues it (0 on
-// the last page).
+// AuditListJSON is a page of the audit log, newest first: next_before
+// continues it (0 on the last page). With after (the older form, oldest
+// first) next_after continues it instead.
 type AuditListJSON struct {
-	Entries   []AuditJSON `json:"entries"`
-	NextAfter int64       `json:"next_after"`
+	Entries    []AuditJSON `json:"entries"`
+	NextBefore int64       `json:"next_before"`
+	NextAfter  int64       `json:"next_after"`
 }
 
 // UsersJSON lists the users.

@@ -209,6 +209,16 @@ type BotViewJSON struct {
 	LastRun             *RunJSON  `json:"last_run,omitempty"`
 	LastError           *RunJSON  `json:"last_error,omitempty"`
 	LastErrorEvidenceID int64     `json:"last_error_evidence_id,omitempty"`
+	// Schedule is the schedule in words, next_run when it fires next
+	// (absent: manual, disabled or paused).
+	Schedule string    `json:"schedule_words"`
+	NextRun  time.Time `json:"next_run,omitzero"`
+	// Over the recent runs: how many ended and succeeded, the last
+	// success, and the newest run that has not ended.
+	RecentFinished  int      `json:"recent_finished"`
+	RecentSucceeded int      `json:"recent_succeeded"`
+	LastSuccess     *RunJSON `json:"last_success,omitempty"`
+	Active          *RunJSON `json:"active_run,omitempty"`
 }
 
 func botViewJSON(v BotView) BotViewJSON {
@@ -217,7 +227,8 @@ func botViewJSON(v BotView) BotViewJSON {
 		Bot: BotJSON{Name: b.Name, Kind: b.Kind, Portal: b.Portal, Schedule: b.Schedule, Timezone: b.Timezone,
 			MaxRetry: b.MaxRetry, TimeoutSeconds: b.Timeout.Seconds(), RetryDelaySeconds: b.RetryDelay.Seconds(), Enabled: b.Enabled},
 		Paused: v.Paused, PausedAt: utc(v.PausedAt), LastRun: runPtrJSON(v.LastRun), LastError: runPtrJSON(v.LastError),
-		LastErrorEvidenceID: v.LastErrorEvidence,
+		LastErrorEvidenceID: v.LastErrorEvidence, Schedule: v.Schedule, NextRun: utc(v.NextRun),
+		RecentFinished: v.Finished, RecentSucceeded: v.Succeeded, LastSuccess: runPtrJSON(v.LastSuccess), Active: runPtrJSON(v.Active),
 	}
 }
 

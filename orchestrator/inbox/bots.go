@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"time"
@@ -21,6 +22,46 @@ type BotView struct {
 	// the bot saw when it failed); 0 when there is none.
 	LastError         *orchestrator.Run `json:"last_error,omitempty"`
 	LastErrorEvidence int64             `json:"last_error_evidence_id,omitempty"`
+	// Health over the recent runs (at most lastErrorScan): how many
+	// ended, how many of those succeeded, the last that succeeded, and a
+	// run that has not ended (queued, running or retrying), newest.
+	Finished, Succeeded int
+	LastSuccess         *orchestrator.Run
+	Active              *orchestrator.Run
+	// NextRun is when the schedule fires next (zero: manual, disabled or
+	// paused); Schedule is the schedule in words.
+	NextRun   time.Time
+	NextRunIn string // "in 12m"
+	Schedule  string
+}
+
+// SuccessRate is the share of the recent finished runs that succeeded,
+// in whole percent ("—" with none finished).
+func (v BotView) SuccessRate() string {
+	if v.Finished == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%d%%", v.Succeeded*100/v.Finished)
+}
+
+// health fills the run statistics of v from its recent runs, newest
+// first.
+func (v *BotView) health(runs []orchestrator.Run) {
+	for i := range runs {
+		r := &runs[i]
+		switch {
+		case r.Status == orchestrator.RunSucceeded:
+			v.Finished++
+			v.Succeeded++
+			if v.LastSuccess == nil {
+				v.LastSuccess = r
+			}
+		case r.Status == orchestrator.RunFailed:
+			v.Finished++
+		case v.Active == nil:
+			v.Active = r
+		}
+	}
 }
 
 // lastErrorScan is how many recent runs are searched for the last error.
@@ -71,6 +112,13 @@ func (s *Server) botViews(ctx context.Context, p *principal) ([]BotView, error) 
 		if len(runs) > 0 {
 			v.LastRun = &runs[0]
 		}
+		v.health(runs)
+		v.Schedule = CronWords(b.Schedule, b.Timezone)
+		if b.Enabled && !v.Paused {
+			if v.NextRun = nextFire(b.Schedule, b.Timezone, s.cfg.Now()); !v.NextRun.IsZero() {
+				v.NextRunIn = humanDuration(s.cfg.Now().Sub(v.NextRun))
+			}
+		}
 		out = append(out, v)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Bot.Name < out[j].Bot.Name })
@@ -105,6 +153,18 @@ func (s *Server) botsPage(w http.ResponseWriter, r *http.Request, p *principal) 
 type runView struct {
 	Run      orchestrator.Run
 	Evidence []orchestrator.Evidence
+	// The run page shows Shots (screenshots) as thumbnails and the rest
+	// (DOM snapshots of each page read) folded away.
+	Shots, Others []orchestrator.Evidence
+}
+
+// isImage reports whether evidence content is shown as an image.
+func isImage(e orchestrator.Evidence) bool {
+	switch e.MediaType {
+	case "image/png", "image/jpeg", "image/webp":
+		return true
+	}
+	return false
 }
 
 // runView is run id with its evidence, as p may see them.
@@ -121,7 +181,15 @@ func (s *Server) runView(ctx context.Context, p *principal, id string) (runView,
 	for i := range ev {
 		ev[i] = evidenceFor(p, ev[i])
 	}
-	return runView{Run: run, Evidence: ev}, nil
+	v := runView{Run: run, Evidence: ev}
+	for _, e := range ev {
+		if isImage(e) {
+			v.Shots = append(v.Shots, e)
+		} else {
+			v.Others = append(v.Others, e)
+		}
+	}
+	return v, nil
 }
 
 // evidenceRefs are the item external ids evidence records name.

@@ -39,9 +39,18 @@ func (s *Server) openAPIDoc() map[string]any {
 			params = append(params, taskQueryParams()...)
 		}
 		if rt.Pattern == "/api/v1/audit" {
+			str := map[string]any{"type": "string"}
+			date := map[string]any{"type": "string", "format": "date"}
+			num := map[string]any{"type": "integer"}
 			params = append(params,
-				map[string]any{"name": "subject", "in": "query", "schema": map[string]any{"type": "string"}, "description": "e.g. item:42 (includes its tasks)"},
-				map[string]any{"name": "after", "in": "query", "schema": map[string]any{"type": "integer"}, "description": "continue after this seq"})
+				map[string]any{"name": "actor", "in": "query", "schema": str, "description": "e.g. user:alice or alice, run:<id>, system"},
+				map[string]any{"name": "action", "in": "query", "schema": str, "description": "e.g. task.claimed; task. for every task action"},
+				map[string]any{"name": "object", "in": "query", "schema": str, "description": "an object anywhere in the subject: task:32 finds item:5/task:32; item:42 includes its tasks; run: every run"},
+				map[string]any{"name": "subject", "in": "query", "schema": str, "description": "the same as object (older name)"},
+				map[string]any{"name": "from", "in": "query", "schema": date, "description": "entries on or after this day (UTC)"},
+				map[string]any{"name": "until", "in": "query", "schema": date, "description": "entries on or before this day (UTC)"},
+				map[string]any{"name": "before", "in": "query", "schema": num, "description": "continue a newest-first listing before this seq (next_before)"},
+				map[string]any{"name": "after", "in": "query", "schema": num, "description": "list oldest first after this seq (next_after), ignoring the filters"})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params

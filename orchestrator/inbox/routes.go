@@ -49,6 +49,7 @@ func (s *Server) table() []Route {
 		page("GET", "/bots", viewer, s.botsPage),
 		page("GET", "/runs/{id}", viewer, s.runPage),
 		page("GET", "/schedules", viewer, s.schedulesPage),
+		page("GET", "/schedules/{bot}/pause", supervisor, s.confirmPause),
 		page("POST", "/schedules/{bot}/pause", supervisor, s.scheduleAction(schedPause)),
 		page("POST", "/schedules/{bot}/resume", supervisor, s.scheduleAction(schedResume)),
 		page("POST", "/schedules/{bot}/run", supervisor, s.scheduleAction(schedRun)),

@@ -72,6 +72,27 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, p *princi
 		Data: map[string]any{"Bots": bots, "CanRun": s.cfg.Runs != nil}})
 }
 
+// confirmPause asks before pausing a bot's schedule: what stops, and what
+// goes on.
+func (s *Server) confirmPause(w http.ResponseWriter, r *http.Request, p *principal) {
+	bots, err := s.botViews(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, false, err)
+		return
+	}
+	for _, b := range bots {
+		if b.Bot.Name == r.PathValue("bot") {
+			if b.Paused {
+				http.Redirect(w, r, "/schedules", http.StatusSeeOther)
+				return
+			}
+			s.render(w, r, p, http.StatusOK, "pause", view{Title: "Pause " + b.Bot.Name, Nav: "schedules", Data: map[string]any{"Bot": b}})
+			return
+		}
+	}
+	s.fail(w, r, false, fmt.Errorf("%w: %w", orchestrator.ErrNotFound, errUnknownBot))
+}
+
 func (s *Server) scheduleAction(op scheduleOp) func(http.ResponseWriter, *http.Request, *principal) {
 	return func(w http.ResponseWriter, r *http.Request, p *principal) {
 		_, key, err := s.schedule(r.Context(), p, op, r.PathValue("bot"))
