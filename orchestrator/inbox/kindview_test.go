@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -314,4 +315,89 @@ func fieldCells(t *testing.T, page string) map[string]string {
 	}
 	walk(doc)
 	return out
+}
+
+// TestTaskPageWhilePacksReload: pages render while a pack's kinds are
+// replaced and removed (run under -race): each answer shows the kind as
+// one version declared it, or, while no pack declares it, without labels
+// or formats, all under Other fields.
+func TestTaskPageWhilePacksReload(t *testing.T) {
+	kinds := orchestrator.NewKindRegistry()
+	e := newEnvWith(t, func(c *Config) { c.Kinds = kinds })
+	ctx := context.Background()
+	d := denialData()
+	u, err := orchestrator.NewItemUpsert("denials@1", time.Now(), orchestrator.Observation{Portal: "payer-portal", ExternalID: "CLM-77001:2",
+		Kind: "payer_denial", Queue: orchestrator.QueueBilling, Data: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.store.UpsertItem(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, _, err := e.svc.Open(ctx, res.Item, orchestrator.RouteDecision{Rule: "big-denial", Queue: orchestrator.QueueBilling,
+		Priority: orchestrator.PriorityNormal}, orchestrator.RunActor("denials@1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie, _ := e.session("staff")
+	path := e.http.URL + "/tasks/" + strconv.FormatInt(task.ID, 10)
+	stop := make(chan struct{})
+	reloaded := make(chan int)
+	go func() {
+		n := 0
+		defer func() { reloaded <- n }()
+		for v := 0; ; v++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			k := payerDenial()
+			k.Label = "Payer denial v" + strconv.Itoa(v%2)
+			decl := []orchestrator.RecordKind{k}
+			if v%3 == 2 {
+				decl = nil
+			}
+			if err := kinds.Replace("denials", decl); err != nil {
+				t.Error(err)
+				return
+			}
+			n++
+			time.Sleep(time.Millisecond) // paces the reloads; the machine is shared
+		}
+	}()
+	seen := map[string]int{}
+	for range 60 {
+		req, _ := http.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cookie})
+		resp, err := e.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := string(body)
+		switch {
+		case resp.StatusCode != http.StatusOK:
+			t.Fatalf("status %d during a reload", resp.StatusCode)
+		case strings.Contains(page, "<caption>Payer denial v0</caption>"), strings.Contains(page, "<caption>Payer denial v1</caption>"):
+			if !strings.Contains(page, "$1,234.56") {
+				t.Fatal("a declared version rendered without its formats")
+			}
+			seen["declared"]++
+		case strings.Contains(page, "<caption>payer_denial</caption>"):
+			if strings.Contains(page, "$1,234.56") || !strings.Contains(page, "Other fields") {
+				t.Fatal("an undeclared kind rendered with a declaration's formats")
+			}
+			seen["undeclared"]++
+		default:
+			t.Fatalf("the page shows the kind neither way:\n%s", around(page, "record"))
+		}
+	}
+	close(stop)
+	if n := <-reloaded; n == 0 {
+		t.Fatal("no reload ran during the requests")
+	}
+	t.Logf("answers while reloading: %v", seen)
 }
