@@ -26,6 +26,9 @@ type TaskRowJSON struct {
 	TaskRecordJSON
 	SLANow  orchestrator.SLAState `json:"sla_now"`
 	AgeDays int                   `json:"age_days"`
+	// Summary are the display fields of the task's item, by its record
+	// kind, labelled and formatted.
+	Summary []RecordFieldJSON `json:"summary"`
 }
 
 func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -41,7 +44,8 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request, p *principal) 
 	}
 	out := TaskListJSON{Tasks: make([]TaskRowJSON, 0, len(page.Rows)), Total: page.Total, More: page.More, Page: tq.Page, Pages: page.Pages}
 	for _, row := range page.Rows {
-		out.Tasks = append(out.Tasks, TaskRowJSON{TaskRecordJSON: taskRecordJSON(row.Task), SLANow: row.SLA, AgeDays: row.AgeDays})
+		out.Tasks = append(out.Tasks, TaskRowJSON{TaskRecordJSON: taskRecordJSON(row.Task), SLANow: row.SLA, AgeDays: row.AgeDays,
+			Summary: recordFieldsJSON(row.Summary)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -52,28 +56,31 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request, p *principal) 
 // before and after screenshots, the evidence about the item, and the audit
 // trail of the item and its tasks.
 type TaskJSON struct {
-	Task              TaskRecordJSON        `json:"task"`
-	SLANow            orchestrator.SLAState `json:"sla_now"`
-	Item              *ItemJSON             `json:"item"`
-	History           []HistoryJSON         `json:"history"`
-	Comments          []CommentJSON         `json:"comments"`
-	Outcomes          []OutcomeJSON         `json:"outcomes"`
-	WriteBack         *RunJSON              `json:"write_back"`
-	WriteBackEvidence []EvidenceJSON        `json:"write_back_evidence"`
-	Evidence          []EvidenceJSON        `json:"evidence"`
-	Audit             []AuditJSON           `json:"audit"`
+	Task   TaskRecordJSON        `json:"task"`
+	SLANow orchestrator.SLAState `json:"sla_now"`
+	Item   *ItemJSON             `json:"item"`
+	// Record is the item's data laid out by its record kind, as the task
+	// page shows it; null without an item.
+	Record            *RecordJSON    `json:"record"`
+	History           []HistoryJSON  `json:"history"`
+	Comments          []CommentJSON  `json:"comments"`
+	Outcomes          []OutcomeJSON  `json:"outcomes"`
+	WriteBack         *RunJSON       `json:"write_back"`
+	WriteBackEvidence []EvidenceJSON `json:"write_back_evidence"`
+	Evidence          []EvidenceJSON `json:"evidence"`
+	Audit             []AuditJSON    `json:"audit"`
 }
 
-func (s *Server) apiTask(w http.ResponseWriter, r *http.Request, _ *principal) {
+func (s *Server) apiTask(w http.ResponseWriter, r *http.Request, p *principal) {
 	id, ok := taskID(r)
 	if !ok {
 		s.fail(w, r, true, orchestrator.ErrNotFound)
 		return
 	}
-	s.writeTask(w, r, http.StatusOK, id)
+	s.writeTask(w, r, p, http.StatusOK, id)
 }
 
-func (s *Server) writeTask(w http.ResponseWriter, r *http.Request, status int, id int64) {
+func (s *Server) writeTask(w http.ResponseWriter, r *http.Request, p *principal, status int, id int64) {
 	d, err := s.taskDetail(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, true, err)
@@ -88,6 +95,10 @@ func (s *Server) writeTask(w http.ResponseWriter, r *http.Request, status int, i
 			return j
 		}),
 		Evidence: mapJSON(d.Evidence, evidenceJSON), Audit: mapJSON(d.Audit, auditJSON)}
+	if d.Item != nil {
+		rec, _ := s.viewItem(*d.Item, !p.seesPHI())
+		out.Record = recordJSON(rec)
+	}
 	writeJSON(w, status, out)
 }
 
@@ -131,6 +142,6 @@ func (s *Server) apiTaskAction(act taskAct) func(http.ResponseWriter, *http.Requ
 		if act == actComment {
 			status = http.StatusCreated
 		}
-		s.writeTask(w, r, status, id)
+		s.writeTask(w, r, p, status, id)
 	}
 }

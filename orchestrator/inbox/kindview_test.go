@@ -238,6 +238,45 @@ func TestTaskPageRendersPackKind(t *testing.T) {
 		t.Errorf("the inbox list does not show the denial's display fields:\n%s", around(list, "payer"))
 	}
 
+	// The API gives the same layout.
+	_, doc := e.getAs(t, "staff", "token", "/api/v1"+path)
+	var tj TaskJSON
+	if err := json.Unmarshal([]byte(doc), &tj); err != nil {
+		t.Fatal(err)
+	}
+	if r := tj.Record; r == nil || r.Label != "Payer denial" || r.Masked || len(r.Other) != 3 || len(r.Problems) != 1 {
+		t.Fatalf("API record %+v", tj.Record)
+	}
+	api := map[string]RecordFieldJSON{}
+	for _, f := range tj.Record.Fields {
+		api[f.Name] = f
+	}
+	if f := api["denied_cents"]; f.Label != "Denied" || f.Value != "$1,234.56" || f.Type != "money_cents" {
+		t.Errorf("API denied_cents %+v", f)
+	}
+	if g := api["remarks"].Group; g == nil || len(g.Rows) != 2 || g.Rows[0][1] != "-$25.00" {
+		t.Errorf("API remarks %+v", api["remarks"])
+	}
+	if !api["payer_ref"].Missing {
+		t.Errorf("API payer_ref %+v; want missing", api["payer_ref"])
+	}
+	_, listDoc := e.getAs(t, "staff", "token", "/api/v1/tasks?queue=billing")
+	var lj TaskListJSON
+	if err := json.Unmarshal([]byte(listDoc), &lj); err != nil {
+		t.Fatal(err)
+	}
+	var summary []string
+	for _, row := range lj.Tasks {
+		if row.ID == task.ID {
+			for _, f := range row.Summary {
+				summary = append(summary, f.Label+"="+f.Value)
+			}
+		}
+	}
+	if strings.Join(summary, " ") != "Claim=CLM-77001 Denied=$1,234.56 CARC=CO-50, CO-97" {
+		t.Errorf("API list summary %v", summary)
+	}
+
 	// A built-in coding hold renders from its declaration too.
 	_, hold := e.getAs(t, "staff", "session", "/tasks/"+strconv.FormatInt(e.tasks[0].ID, 10))
 	hc := fieldCells(t, hold)
