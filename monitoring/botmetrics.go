@@ -38,12 +38,13 @@ func FailureReasons() []string {
 const (
 	StepSession  = "session"  // waiting for and opening a browser context
 	StepPage     = "page"     // reading one portal page (list page with its details)
-	StepUpsert   = "upsert"   // applying one observation: upsert, history and routing
-	StepEvidence = "evidence" // storing one artefact
+	StepUpsert   = "upsert"   // writing one batch of observations: evidence records, upserts, history
+	StepRoute    = "route"    // routing one batch of stored observations
+	StepEvidence = "evidence" // storing one artefact's content (its record goes with the batch)
 )
 
 // Steps lists every step label.
-func Steps() []string { return []string{StepSession, StepPage, StepUpsert, StepEvidence} }
+func Steps() []string { return []string{StepSession, StepPage, StepUpsert, StepRoute, StepEvidence} }
 
 // Attempt is one finished run attempt.
 type Attempt struct {

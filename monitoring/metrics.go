@@ -84,7 +84,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		ConsecutiveFailures: gauge("docket_bot_consecutive_failed_attempts",
 			"Failed attempts in a row of a bot on this worker; 0 after a success.", "bot"),
 		StepDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "docket_bot_step_duration_seconds", Help: "Duration of the steps of bot runs, by bot and step (session, page, upsert, evidence).",
+			Name: "docket_bot_step_duration_seconds", Help: "Duration of the steps of bot runs, by bot and step (session, page, upsert, route, evidence).",
 			Buckets: stepBuckets,
 		}, []string{"bot", "step"}),
 		RecordsRead: counter("docket_bot_records_read_total", "Records (work items) read from portals, by bot.", "bot"),

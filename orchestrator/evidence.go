@@ -82,3 +82,11 @@ type EvidenceStore interface {
 	// Open returns the content of a stored record after checking its hash.
 	Open(ctx context.Context, e Evidence) ([]byte, error)
 }
+
+// EvidenceStager is an EvidenceStore that can store content without
+// recording it, so a recorder appends the records of many captures in one
+// transaction (BatchStore.RecordBatch). Stage returns the record to append
+// (ID 0, not chained).
+type EvidenceStager interface {
+	Stage(ctx context.Context, c EvidenceCapture) (Evidence, error)
+}

@@ -68,6 +68,9 @@ type Store interface {
 	WorkStore
 	// OutboxStore: jobs committed with the changes that ask for them.
 	OutboxStore
+	// BatchStore: a recorder's evidence records and items in one
+	// transaction.
+	BatchStore
 
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error

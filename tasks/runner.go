@@ -139,10 +139,20 @@ func (r *Runner) handle(ctx context.Context, p BotRunPayload, act actFunc) error
 	}
 
 	rec := newRecorder(run, r.cfg.Store, r.cfg.Intake, r.cfg.Evidence, r.cfg.EvidencePolicy[bot.Name], r.cfg.Metrics, r.cfg.Now)
+	rec.start(ctx)
 	runErr := r.attempt(ctx, bot, rec, act)
 	// Final writes must land even when the attempt's deadline has passed.
 	final := context.WithoutCancel(ctx)
-	if err := persist(final, rec.flush); err != nil {
+	// What the bot read before it ended is stored whatever the end; a run
+	// whose records could not all be stored does not succeed.
+	if err := rec.drain(final); err != nil {
+		if runErr == nil {
+			runErr = err
+		} else if !errors.Is(runErr, err) {
+			runErr = fmt.Errorf("%w (and %w)", runErr, err)
+		}
+	}
+	if err := persist(final, rec.reportProgress); err != nil {
 		log.Error("final progress not saved", zap.Error(err))
 	}
 	elapsed := r.cfg.Now().Sub(start)

@@ -157,7 +157,11 @@ func TestEvidencePolicyExceptionsDropsRoutineScreenshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := newRecorder(run, f.store, nil, f.evidence, orchestrator.EvidenceExceptions, f.metrics, time.Now)
+	in, err := orchestrator.NewIntake(orchestrator.IntakeConfig{Store: f.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(run, f.store, in, f.evidence, orchestrator.EvidenceExceptions, f.metrics, time.Now)
 	shot := orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceScreenshot, MediaType: "image/png", Content: []byte("a page"), URL: "http://p/worklist"}
 	if e, err := rec.Capture(ctx, shot); err != nil || e.ID != 0 {
 		t.Fatalf("routine screenshot kept under exceptions policy: %+v %v", e, err)
@@ -170,8 +174,15 @@ func TestEvidencePolicyExceptionsDropsRoutineScreenshots(t *testing.T) {
 	if e, err := rec.Capture(ctx, dom); err != nil || e.ID == 0 {
 		t.Fatalf("DOM snapshot dropped: %+v %v", e, err)
 	}
+	if err := rec.drain(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if got := rec.snapshot().Screenshots; got != 1 {
 		t.Fatalf("screenshots counted = %d, want 1", got)
+	}
+	recs, err := f.store.RunEvidence(ctx, run.ID)
+	if err != nil || len(recs) != 2 || recs[0].Kind != orchestrator.EvidenceScreenshot || recs[1].Kind != orchestrator.EvidenceDOM {
+		t.Fatalf("records of the run: %+v, %v", recs, err)
 	}
 }
 

@@ -39,7 +39,10 @@ type Store struct {
 	now    func() time.Time
 }
 
-var _ orchestrator.EvidenceStore = (*Store)(nil)
+var (
+	_ orchestrator.EvidenceStore  = (*Store)(nil)
+	_ orchestrator.EvidenceStager = (*Store)(nil)
+)
 
 // Open opens the bucket cfg names; records go to store.
 func Open(ctx context.Context, cfg Config, store orchestrator.Store) (*Store, error) {
@@ -97,6 +100,22 @@ func Key(sha string) string {
 // is already there, and appends its record to the chain. The same content
 // captured for the same run and URL yields the same record.
 func (s *Store) Put(ctx context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
+	rec, err := s.Stage(ctx, c)
+	if err != nil {
+		return orchestrator.Evidence{}, err
+	}
+	e, err := s.store.AppendEvidence(ctx, rec)
+	if err != nil {
+		return orchestrator.Evidence{}, fmt.Errorf("evidence: put %s for run %s: %w", rec.SHA256, c.RunID, err)
+	}
+	return e, nil
+}
+
+// Stage stores the capture's content under its sha256, unless that content
+// is already there, and returns its record without appending it to the
+// chain (ID 0): the caller appends it, with others, in one transaction
+// (orchestrator.BatchStore).
+func (s *Store) Stage(ctx context.Context, c orchestrator.EvidenceCapture) (orchestrator.Evidence, error) {
 	if c.Kind == "" || c.RunID == "" {
 		return orchestrator.Evidence{}, fmt.Errorf("evidence: put: %w: capture needs a kind and a run", orchestrator.ErrInvalid)
 	}
@@ -109,15 +128,11 @@ func (s *Store) Put(ctx context.Context, c orchestrator.EvidenceCapture) (orches
 	if at.IsZero() {
 		at = s.now()
 	}
-	e, err := s.store.AppendEvidence(ctx, orchestrator.Evidence{
+	return orchestrator.Evidence{
 		SHA256: sha, Kind: c.Kind, MediaType: c.MediaType, Size: int64(len(c.Content)),
 		URL: c.URL, Bot: c.Bot, RunID: c.RunID, ItemRef: c.ItemRef,
 		SelectorVersion: c.SelectorVersion, CapturedAt: at,
-	})
-	if err != nil {
-		return orchestrator.Evidence{}, fmt.Errorf("evidence: put %s for run %s: %w", sha, c.RunID, err)
-	}
-	return e, nil
+	}, nil
 }
 
 // write puts content under its key unless it is there already. Two writers

@@ -43,6 +43,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Store) {
 	tests = append(tests, inboxTests()...)
 	tests = append(tests, ledgerTests()...)
 	tests = append(tests, outboxTests()...)
+	tests = append(tests, batchTests()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
