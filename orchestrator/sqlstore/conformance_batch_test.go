@@ -65,7 +65,7 @@ func verifyChains(t *testing.T, s *Store) {
 
 func testBatchMixedOutcomes(t *testing.T, s *Store) {
 	ctx := ctxT(t)
-	const n = 620 // more than one chunk of items and of evidence
+	const n = 620           // more than one chunk of items and of evidence
 	newItem(t, s, "M00007") // exists already with the batch's data
 	first := batchOf(t, "r1", "M", n, func(int) int { return 0 })
 	res, err := s.RecordBatch(ctx, first)

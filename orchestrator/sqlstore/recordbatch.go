@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
 )
@@ -133,14 +134,8 @@ func (s *Store) appendEvidenceTx(ctx context.Context, tx *sql.Tx, es []orchestra
 	}
 	for start := 0; start < len(fresh); start += evidenceChunk {
 		part := fresh[start:min(start+evidenceChunk, len(fresh))]
-		args := make([]any, 0, 13*len(part))
-		for _, e := range part {
-			args = append(args, e.ID, e.SHA256, e.Kind, e.MediaType, e.Size, e.URL, e.Bot, e.RunID, e.ItemRef,
-				e.SelectorVersion, s.d.ts(e.CapturedAt), e.PrevHash, e.Hash)
-		}
-		row := `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO evidence (`+evidenceColumns+`) VALUES `+
-			row+strings.Repeat(", "+row, len(part)-1)), args...); err != nil {
+		source, args := s.evidenceRows(part)
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO evidence (`+evidenceColumns+`) `+source), args...); err != nil {
 			return nil, err
 		}
 		for _, e := range part {
@@ -150,10 +145,41 @@ func (s *Store) appendEvidenceTx(ctx context.Context, tx *sql.Tx, es []orchestra
 	return out, nil
 }
 
+// evidenceRows is the row source of a multi-row evidence insert: array
+// parameters unnested on PostgreSQL (which plans a long VALUES list
+// slowly), a VALUES list on SQLite.
+func (s *Store) evidenceRows(es []orchestrator.Evidence) (string, []any) {
+	if s.d.name != "postgres" {
+		args := make([]any, 0, 13*len(es))
+		for _, e := range es {
+			args = append(args, e.ID, e.SHA256, e.Kind, e.MediaType, e.Size, e.URL, e.Bot, e.RunID, e.ItemRef,
+				e.SelectorVersion, s.d.ts(e.CapturedAt), e.PrevHash, e.Hash)
+		}
+		row := `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		return `VALUES ` + row + strings.Repeat(", "+row, len(es)-1), args
+	}
+	n := len(es)
+	ids, sizes, at := make([]int64, n), make([]int64, n), make([]time.Time, n)
+	texts := make([][]string, 10) // sha256, kind, media_type, url, bot, run_id, item_ref, selector_version, prev_hash, hash
+	for i := range texts {
+		texts[i] = make([]string, n)
+	}
+	for j, e := range es {
+		ids[j], sizes[j], at[j] = e.ID, e.Size, dbTime(e.CapturedAt)
+		for i, v := range []string{e.SHA256, e.Kind, e.MediaType, e.URL, e.Bot, e.RunID, e.ItemRef, e.SelectorVersion, e.PrevHash, e.Hash} {
+			texts[i][j] = v
+		}
+	}
+	return `SELECT i, s, k, m, z, u, b, r, ir, sv, t, p, h FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])
+			AS x(i, s, k, m, z, u, b, r, ir, sv, t, p, h)`,
+		[]any{ids, texts[0], texts[1], texts[2], sizes, texts[3], texts[4], texts[5], texts[6], texts[7], at, texts[8], texts[9]}
+}
+
 // storedEvidence reads the stored records es would duplicate, by run,
 // sha256 and URL.
 func (s *Store) storedEvidence(ctx context.Context, tx *sql.Tx, es []orchestrator.Evidence) (map[evidenceKey]orchestrator.Evidence, error) {
-	byRun := map[string][]any{}
+	byRun := map[string][]string{}
 	for _, e := range es {
 		byRun[e.RunID] = append(byRun[e.RunID], e.SHA256)
 	}
@@ -161,8 +187,15 @@ func (s *Store) storedEvidence(ctx context.Context, tx *sql.Tx, es []orchestrato
 	for run, shas := range byRun {
 		for start := 0; start < len(shas); start += evidenceChunk {
 			part := shas[start:min(start+evidenceChunk, len(shas))]
-			recs, err := s.evidenceListTx(ctx, tx, `WHERE run_id = ? AND sha256 IN (?`+strings.Repeat(", ?", len(part)-1)+`)`,
-				append([]any{run}, part...)...)
+			where, args := `WHERE run_id = ? AND sha256 = ANY(?::text[])`, []any{run, part}
+			if s.d.name != "postgres" {
+				where = `WHERE run_id = ? AND sha256 IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
+				args = []any{run}
+				for _, sha := range part {
+					args = append(args, sha)
+				}
+			}
+			recs, err := s.evidenceListTx(ctx, tx, where, args...)
 			if err != nil {
 				return nil, err
 			}
