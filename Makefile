@@ -65,7 +65,8 @@ test: test-deps services vet lint ## the whole suite, race detector on; then the
 
 bench: deps services ## benchmarks; figures go in the README
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bots/benchmark/
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $$($(GO) list ./... | grep -v /bots/benchmark)
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./tasks/endtoend/
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $$($(GO) list ./... | grep -v -e /bots/benchmark -e /tasks/endtoend)
 
 clean:
 	rm -rf bin docket-data
