@@ -181,7 +181,12 @@ func TestEndToEndInChromium(t *testing.T) {
 		p.MustElement("#outcome-select").MustEval(`() => { this.value = "code_corrected" }`)
 		p.MustElement("#note").MustInput("Corrected the principal diagnosis <b>per op note</b>")
 		ana.submit(p, "#resolve")
-		p.MustElementR(".flash", "Task resolved")
+		// The next task comes up; the resolved one shows its resolution.
+		p.MustElementR(".flash", "Task resolved. This is your next task.")
+		if u := p.MustInfo().URL; strings.Contains(u, taskPath+"?") || !strings.Contains(u, "/tasks/") {
+			panic("after resolving, the page is " + u + ", want the next task")
+		}
+		ana.open(p, taskPath)
 		if got := p.MustElement("#task-status").MustText(); got != string(orchestrator.TaskCompleted) {
 			panic("status after resolve: " + got)
 		}

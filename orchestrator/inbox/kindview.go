@@ -340,9 +340,18 @@ func fieldText(v json.RawMessage) string {
 // viewItem lays out an item's data by the kind the registry holds for it
 // now, with its summary rows.
 func (s *Server) viewItem(it orchestrator.WorkItem, masked bool) (recordView, []fieldRow) {
-	k, known := s.cfg.Kinds.Lookup(it.Kind)
+	k, known := s.kindOf(it)
+	return viewRecord(k, known, it.Data, masked), summaryRows(k, known, it.Data, masked)
+}
+
+// kindOf is the declaration of it's kind as the registry holds it now (a
+// bare one, known false, when none does). A page that shows an item more
+// than once looks it up once, so every part shows the same version while
+// packs reload.
+func (s *Server) kindOf(it orchestrator.WorkItem) (k orchestrator.RecordKind, known bool) {
+	k, known = s.cfg.Kinds.Lookup(it.Kind)
 	if !known {
 		k = orchestrator.RecordKind{Kind: it.Kind, Label: string(it.Kind)}
 	}
-	return viewRecord(k, known, it.Data, masked), summaryRows(k, known, it.Data, masked)
+	return k, known
 }

@@ -159,6 +159,8 @@ var flashes = map[string]string{
 	"assigned":  "Task assigned.",
 	"commented": "Comment added.",
 	"resolved":  "Task resolved.",
+	"next":      "Task resolved. This is your next task.",
+	"lastdone":  "Task resolved. Nothing left to work: no task is assigned to you and none is waiting unclaimed in your queues.",
 	"retried":   "Write-back requested again.",
 	"paused":    "Schedule paused.",
 	"resumed":   "Schedule resumed.",

@@ -44,6 +44,7 @@ func (s *Server) table() []Route {
 		page("POST", "/tasks/{id}/assign", supervisor, s.taskAction(actAssign)),
 		page("POST", "/tasks/{id}/retry-writeback", supervisor, s.taskAction(actRetryWriteBack)),
 		page("GET", "/evidence/{id}", staff, s.evidenceContent),
+		page("GET", "/evidence/{id}/page", staff, s.evidencePage),
 
 		page("GET", "/queues", viewer, s.queuesPage),
 		page("GET", "/bots", viewer, s.botsPage),

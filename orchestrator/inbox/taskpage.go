@@ -90,6 +90,23 @@ type taskPageView struct {
 	Mine     bool
 	CanClaim bool
 	Open     bool
+	// CanResolve: the task is open and unassigned or the viewer's (the
+	// task service refuses anyone else, whatever their role).
+	CanResolve bool
+	// Card is the summary card the page opens with.
+	Card taskSummary
+	// RawData is the item's data as the bot recorded it, indented; the
+	// page keeps it collapsed.
+	RawData string
+	// Pairs are the item's screenshots beside their DOM snapshots (the
+	// write-back's are in WriteBackShots); OtherEvidence the rest.
+	Pairs         []evidencePair
+	OtherEvidence []orchestrator.Evidence
+	// Failed is the failed run a bot-failure task is about; nil otherwise.
+	Failed *failedRun
+	// QueueLabel and OutcomeLabel name the queue and the outcome for
+	// people (the queue's label, the outcome's label).
+	QueueLabel, OutcomeLabel string
 	// CanRetry offers Retry on a write-back that failed for good.
 	CanRetry bool
 	Form     taskInput
@@ -124,11 +141,46 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	t := d.Task
 	v := taskPageView{taskDetail: d, Form: form, Open: t.Status.Open(),
-		Mine:     t.Assignee == p.User.Name && t.Status.Open(),
-		CanClaim: t.Status.Open() && t.Assignee == "",
-		CanRetry: t.ActionError != "" && p.Can(orchestrator.RoleSupervisor)}
+		Mine:       t.Assignee == p.User.Name && t.Status.Open(),
+		CanClaim:   t.Status.Open() && t.Assignee == "",
+		CanResolve: t.Status.Open() && (t.Assignee == "" || t.Assignee == p.User.Name),
+		CanRetry:   t.ActionError != "" && p.Can(orchestrator.RoleSupervisor)}
+	var kind orchestrator.RecordKind
+	known := false
 	if it := d.Item; it != nil {
-		v.Record, v.Summary = s.viewItem(*it, !p.seesPHI())
+		// One lookup for the record and the card (packs may reload).
+		kind, known = s.kindOf(*it)
+		masked := !p.seesPHI()
+		v.Record, v.Summary = viewRecord(kind, known, it.Data, masked), summaryRows(kind, known, it.Data, masked)
+		v.RawData = rawJSON(it.Data)
+	}
+	var itemEv []orchestrator.Evidence
+	for _, e := range d.Evidence {
+		if t.WriteBackRunID == "" || e.RunID != t.WriteBackRunID {
+			itemEv = append(itemEv, e)
+		}
+	}
+	cal := s.cfg.Tasks.Queues().Calendar
+	v.Card = summarize(t, d.Item, kind, known, itemEv, dueWhen(cal, s.cfg.Now(), t.DueAt))
+	v.Pairs, v.OtherEvidence = pairEvidence(itemEv)
+	v.QueueLabel, v.OutcomeLabel = t.Queue, t.Outcome
+	if q, ok := s.cfg.Tasks.Queues().Queue(t.Queue); ok {
+		if q.Label != "" {
+			v.QueueLabel = q.Label
+		}
+		if o, ok := q.Outcome(t.Outcome); ok && o.Label != "" {
+			v.OutcomeLabel = o.Label
+		}
+	}
+	if t.ReasonCode() == orchestrator.ReasonBotFailure {
+		f, ok, err := s.latestFailedRun(r.Context(), t.ItemKey)
+		if err != nil {
+			s.fail(w, r, false, err)
+			return
+		}
+		if ok {
+			v.Failed = &f
+		}
 	}
 	if p.Can(orchestrator.RoleSupervisor) {
 		users, err := s.cfg.Users.Users(r.Context())
@@ -142,6 +194,8 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, p *principal
 			}
 		}
 	}
+	// The page frames its DOM snapshots (evidencePage), nothing else.
+	w.Header().Set("Content-Security-Policy", pageCSP+"; frame-src 'self'")
 	s.render(w, r, p, status, "task", view{Title: "Task " + strconv.FormatInt(id, 10), Nav: "inbox", Flash: flash(r), Error: errMsg, Data: v})
 }
 
@@ -172,6 +226,10 @@ func (s *Server) taskAction(act taskAct) func(http.ResponseWriter, *http.Request
 				return
 			}
 			s.renderTask(w, r, p, status, publicMessage(err), in)
+			return
+		}
+		if act == actResolve {
+			s.redirectNext(w, r, p)
 			return
 		}
 		http.Redirect(w, r, "/tasks/"+strconv.FormatInt(id, 10)+"?ok="+flashKeys[act], http.StatusSeeOther)
