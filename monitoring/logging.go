@@ -22,11 +22,13 @@ type LogConfig struct {
 }
 
 // redactedKeys are field names whose values never reach a log: the PHI
-// fields every record kind declares (orchestrator.BuiltinKinds), other
-// patient identifiers and secrets. Matching ignores case.
+// fields every built-in record kind declares (orchestrator.BuiltinKinds),
+// a record's extra fields (orchestrator.ExtraKey), other patient
+// identifiers and secrets. Matching ignores case. LogConfig.Kinds adds the
+// packs' kinds.
 func redactedKeys() map[string]struct{} {
 	keys := map[string]struct{}{}
-	for _, k := range append(orchestrator.PHIFieldNames(),
+	for _, k := range append(orchestrator.PHIFieldNames(), orchestrator.ExtraKey,
 		"patient", "name", "dob", "birth_date", "birthdate", "subscriber_id", "ssn", "account", "claim",
 		"password", "secret", "token", "totp", "authorization", "cookie", "username", "credentials", "api_key") {
 		keys[strings.ToLower(k)] = struct{}{}

@@ -12,7 +12,7 @@ import (
 func TestRedaction(t *testing.T) {
 	core, logs := observer.New(zap.DebugLevel)
 	logger := WrapRedacting(zap.New(core)).With(zap.String("MRN", "MRN0012345"))
-	logger.Info("read account", zap.String("password", "hunter2"), zap.String("patient_name", "Ada Lovelace"),
+	logger.Info("read account", zap.String("password", "hunter2"), zap.String("_extra", `{"Subscriber DOB":"1950-01-02"}`), zap.String("patient_name", "Ada Lovelace"),
 		zap.String("bot", "coding-holds"), zap.String("account_number", "1004261520"), zap.String("control_number", "PCN77"),
 		zap.String("encounter_id", "E123"))
 
@@ -22,7 +22,7 @@ func TestRedaction(t *testing.T) {
 	}
 	for _, f := range entries[0].Context {
 		switch f.Key {
-		case "MRN", "password", "patient_name", "account_number", "control_number", "encounter_id": // the kinds' PHI fields too
+		case "MRN", "password", "_extra", "patient_name", "account_number", "control_number", "encounter_id": // the kinds' PHI fields too
 			if f.String != Redacted {
 				t.Errorf("field %s = %q, want redacted", f.Key, f.String)
 			}
