@@ -3,6 +3,8 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -239,6 +241,23 @@ func TestEndToEndInChromium(t *testing.T) {
 	if before == after {
 		t.Errorf("before and after are the same evidence %s", before)
 	}
+	ana.step("before and after side by side", func(p *rod.Page) {
+		p.MustSetViewport(1440, 900, 1, false)
+		shots := p.MustElements("#writeback-evidence figure.shot img.evidence")
+		if len(shots) != 2 {
+			panic(fmt.Sprintf("%d write-back screenshots shown, want before and after", len(shots)))
+		}
+		shots[0].MustScrollIntoView()
+		a, b := shots[0].MustShape().Box(), shots[1].MustShape().Box()
+		if a.Y != b.Y || a.X >= b.X {
+			panic(fmt.Sprintf("before at %+v and after at %+v are not side by side", a, b))
+		}
+		dir := filepath.Join("..", "..", "bin", "screenshots")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			panic(err)
+		}
+		p.MustScreenshot(filepath.Join(dir, "task-writeback-1440.png"))
+	})
 
 	var audit, history, historyActors []string
 	ana.step("history and audit trail", func(p *rod.Page) {

@@ -117,6 +117,26 @@ func TestTaskPageInChromium(t *testing.T) {
 			panic("the screenshot stays enlarged after a click beside it")
 		}
 	})
+	// The automation team's task about a failed run: its error and the
+	// screenshot where it failed.
+	failure, _, err := e.svc.OpenForRun(ctx, orchestrator.RunFailure{Run: e.run, Bot: e.bot},
+		orchestrator.RouteDecision{Rule: "bot-failure", Queue: orchestrator.QueueAutomation, Priority: orchestrator.PriorityHigh,
+			Detail: "A bot run failed after its retries."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int{1440, 390} {
+		b.step(fmt.Sprintf("bot-failure task at %d px", width), func(p *rod.Page) {
+			p.MustSetViewport(width, 900, 1, width < 600)
+			b.open(p, "/tasks/"+strconv.FormatInt(failure.ID, 10))
+			p.MustElement("#failed-run img.evidence")
+			p.MustWaitIdle()
+			if over := p.MustEval(`() => document.documentElement.scrollWidth - document.documentElement.clientWidth`).Int(); over > 0 {
+				panic(fmt.Sprintf("at %d px the bot-failure task is %d px wider than the window", width, over))
+			}
+			p.MustScreenshot(filepath.Join(dir, fmt.Sprintf("task-bot-failure-%d.png", width)))
+		})
+	}
 	if *b.dialogs != 0 {
 		t.Errorf("%d JavaScript dialogs opened: the snapshot's script ran", *b.dialogs)
 	}
