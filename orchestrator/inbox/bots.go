@@ -116,7 +116,7 @@ func (s *Server) botViews(ctx context.Context, p *principal) ([]BotView, error) 
 		v.Schedule = CronWords(b.Schedule, b.Timezone)
 		if b.Enabled && !v.Paused {
 			if v.NextRun = nextFire(b.Schedule, b.Timezone, s.cfg.Now()); !v.NextRun.IsZero() {
-				v.NextRunIn = humanDuration(s.cfg.Now().Sub(v.NextRun))
+				v.NextRunIn = humanDuration(v.NextRun.Sub(s.cfg.Now()))
 			}
 		}
 		out = append(out, v)

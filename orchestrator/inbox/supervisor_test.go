@@ -49,12 +49,15 @@ func TestBotsAndSchedulesSayWhenAndHowWell(t *testing.T) {
 
 	status, body := e.getAs(t, "viewer", "session", "/bots")
 	row := between(body, `data-bot="coding-holds"`, "</tr>")
-	for _, want := range []string{"every 15 minutes, UTC", `<code class="muted">*/15 * * * *</code>`, `class="next-run"><time datetime="`,
+	for _, want := range []string{"every 15 minutes, UTC", `<code class="muted">*/15 * * * *</code>`, `class="next-run" data-label="Next run"><time datetime="`,
 		`title="1 of 2 recent runs succeeded">50%`, `<a href="/runs/coding-holds@ok">`, `data-run="coding-holds@now"`,
 		`<span data-field="pages">3</span> pages, <span data-field="records">42</span> records`} {
 		if !strings.Contains(html.UnescapeString(row), want) {
 			t.Errorf("bots page row lacks %q:\n%s", want, row)
 		}
+	}
+	if next := between(row, `data-label="Next run">`, "</td>"); !strings.Contains(next, `">in `) || strings.Contains(next, "in in") {
+		t.Errorf("next run: %s", next)
 	}
 	if status != http.StatusOK || !strings.Contains(body, `<script src="/static/progress.js" defer></script>`) {
 		t.Errorf("bots page: %d, no progress script", status)
@@ -108,7 +111,7 @@ func TestBotsAndSchedulesSayWhenAndHowWell(t *testing.T) {
 		t.Fatalf("pause: %d", resp.StatusCode)
 	}
 	_, body = e.getAs(t, "viewer", "session", "/bots")
-	if row := between(body, `data-bot="coding-holds"`, "</tr>"); !strings.Contains(row, `class="next-run">paused`) {
+	if row := between(body, `data-bot="coding-holds"`, "</tr>"); !strings.Contains(row, `data-label="Next run">paused`) {
 		t.Errorf("a paused bot still shows a next run: %s", row)
 	}
 	if status, _ := e.getAs(t, "supervisor", "session", "/schedules/coding-holds/pause"); status != http.StatusSeeOther {
@@ -170,7 +173,7 @@ func TestAuditPageFiltersNewestFirst(t *testing.T) {
 	}
 	seqs := func(body string) []int64 {
 		var out []int64
-		for _, part := range strings.Split(body, `<tr class="audit-entry"><td class="num">`)[1:] {
+		for _, part := range strings.Split(body, `<tr class="audit-entry"><td class="num" data-label="Seq">`)[1:] {
 			n, _ := strconv.ParseInt(part[:strings.Index(part, "<")], 10, 64)
 			out = append(out, n)
 		}
