@@ -139,6 +139,9 @@ func TestKindRegistryRefuses(t *testing.T) {
 		{"bad type", "b", `type "money"`, []RecordKind{with(func(k *RecordKind) { k.Fields[3].Type = "money" })}},
 		{"empty group", "b", "group remarks declares no fields", []RecordKind{with(func(k *RecordKind) { k.Fields[5].Fields = nil })}},
 		{"bad group field", "b", "other_kind.remarks: field name", []RecordKind{with(func(k *RecordKind) { k.Fields[5].Fields[0].Name = "X" })}},
+		{"long label", "b", "other_kind: label is longer than 80", []RecordKind{with(func(k *RecordKind) { k.Label = strings.Repeat("é", 81) })}},
+		{"bidi label", "b", "other_kind.line: label holds the character U+202E", []RecordKind{with(func(k *RecordKind) { k.Fields[1].Label = "Line\u202e" })}},
+		{"control label", "b", "label holds the character U+000A", []RecordKind{with(func(k *RecordKind) { k.Fields[5].Fields[0].Label = "a\nb" })}},
 		{"fields on text", "b", "claim_number is a text and cannot have fields", []RecordKind{with(func(k *RecordKind) { k.Fields[0].Fields = []KindField{{Name: "x", Type: FieldText}} })}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

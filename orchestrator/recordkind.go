@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RecordKind declares one kind of record a bot observes: how people call
@@ -153,6 +155,9 @@ func (k RecordKind) Validate() error {
 	if !kindName.MatchString(string(k.Kind)) {
 		return fmt.Errorf("%w: record kind name %.60q: want a lower-case letter, then up to 39 of a-z, 0-9, _", ErrInvalid, k.Kind)
 	}
+	if err := checkLabel(string(k.Kind), k.Label); err != nil {
+		return err
+	}
 	if k.Queue == "" {
 		return fmt.Errorf("%w: record kind %s has no queue", ErrInvalid, k.Kind)
 	}
@@ -196,6 +201,9 @@ func validateFields(where string, fields []KindField) error {
 			return fmt.Errorf("%w: record kind %s: field %s is declared twice", ErrInvalid, where, f.Name)
 		}
 		seen[f.Name] = true
+		if err := checkLabel(where+"."+f.Name, f.Label); err != nil {
+			return err
+		}
 		if !slices.Contains(FieldTypes(), f.Type) {
 			return fmt.Errorf("%w: record kind %s: field %s has type %.30q; want one of %v", ErrInvalid, where, f.Name, f.Type, FieldTypes())
 		}
@@ -208,6 +216,24 @@ func validateFields(where string, fields []KindField) error {
 			}
 		} else if len(f.Fields) > 0 {
 			return fmt.Errorf("%w: record kind %s: field %s is a %s and cannot have fields", ErrInvalid, where, f.Name, f.Type)
+		}
+	}
+	return nil
+}
+
+// labelMax bounds a label, in characters.
+const labelMax = 80
+
+// checkLabel refuses a label people could not read as one: too long, or
+// holding control or invisible formatting characters (a bidi override
+// would turn the page around it).
+func checkLabel(where, label string) error {
+	if utf8.RuneCountInString(label) > labelMax {
+		return fmt.Errorf("%w: record kind %s: label is longer than %d characters", ErrInvalid, where, labelMax)
+	}
+	for _, r := range label {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return fmt.Errorf("%w: record kind %s: label holds the character %U", ErrInvalid, where, r)
 		}
 	}
 	return nil
