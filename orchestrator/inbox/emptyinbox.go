@@ -48,7 +48,7 @@ func (s *Server) explainEmpty(ctx context.Context, p *principal, tq TaskQuery) (
 		e := emptyInbox{Why: "Nothing is assigned to you.", What: "Open tasks are assigned to other people.",
 			Link: "/inbox", LinkText: "See every open task"}
 		if unassigned {
-			e.What, e.Link, e.LinkText = "Unassigned tasks are waiting: claim one to work it.", "/inbox?status=unassigned", "Show unassigned tasks"
+			e.What, e.Link, e.LinkText = "Unassigned tasks are waiting: open the next one and claim it.", "/next", "Open the next task"
 		}
 		return e, nil
 	case anyOpen:

@@ -27,7 +27,8 @@ func TestEmptyInboxSaysWhy(t *testing.T) {
 	}
 	for _, tc := range []struct{ path, why, link string }{
 		{"/inbox?reason=no-such-rule", "No task matches these filters.", `href="/inbox" id="empty-link"`},
-		{"/inbox?mine=1", "Nothing is assigned to you.", `href="/inbox?status=unassigned"`},
+		{"/inbox?mine=1", "Nothing is assigned to you.", `href="/next" id="empty-link"`},
+		{"/work", "Nothing is assigned to you.", `href="/next" id="empty-link"`},
 	} {
 		page := get(tc.path)
 		if !strings.Contains(page, tc.why) || !strings.Contains(page, tc.link) {
