@@ -68,5 +68,11 @@ bench: deps services ## benchmarks; figures go in the README
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./tasks/endtoend/
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $$($(GO) list ./... | grep -v -e /bots/benchmark -e /tasks/endtoend)
 
+screenshots: deps a11y-deps ## the README's screens, from the Chromium journey suite on a real demo, into deploy/docs/screenshots
+	@DOCKET_SCREENSHOT_DEPS=1 ./.ci/deps
+	DOCKET_TEST_README_SHOTS=$(CURDIR)/deploy/docs/screenshots $(GO) test -count=1 -run TestJourneysInChromium -timeout 15m ./cmd/docket/
+	pngquant --quality 65-90 --strip --skip-if-larger --force --ext .png deploy/docs/screenshots/*.png
+	@du -ch deploy/docs/screenshots/*.png | tail -1
+
 clean:
 	rm -rf bin docket-data

@@ -187,6 +187,13 @@ func (pp *person) click(p *rod.Page, selector string) {
 	wait()
 }
 
+// path0 is the page's path and query, read in a step of its own.
+func (pp *person) path0() string {
+	var path string
+	pp.do("read the address", func(p *rod.Page) { path = pp.path(p) })
+	return path
+}
+
 // path is the page's path and query.
 func (pp *person) path(p *rod.Page) string {
 	u := p.MustInfo().URL
@@ -334,6 +341,39 @@ func (pp *person) firstTask(p *rod.Page) string {
 	}
 	pp.click(p, fmt.Sprintf(`main a[href=%q]`, href))
 	return taskIDIn.FindStringSubmatch(href)[1]
+}
+
+// readmeShots is where `make screenshots` asks the suite to put the
+// README's screens (DOCKET_TEST_README_SHOTS, deploy/docs/screenshots);
+// empty, the suite keeps only bin/screenshots.
+func readmeShots() string { return os.Getenv("DOCKET_TEST_README_SHOTS") }
+
+// readme saves what a person sees first on the page, 1440 by 900 px, as
+// name.png for the README when the run was asked for them.
+func (pp *person) readme(name string) {
+	pp.t.Helper()
+	dir := readmeShots()
+	if dir == "" {
+		return
+	}
+	pp.do("screenshot "+name+" for the README", func(p *rod.Page) {
+		if err := (proto.EmulationSetDeviceMetricsOverride{Width: desktopWidth, Height: 900, DeviceScaleFactor: 1}).Call(p); err != nil {
+			panic(err)
+		}
+		p.MustEval(`() => window.scrollTo(0, 0)`)
+		// The top of the full page: the same view without a scroll bar.
+		png, err := p.Screenshot(true, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng,
+			Clip: &proto.PageViewport{Width: desktopWidth, Height: 900, Scale: 1}})
+		if err != nil {
+			panic(err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			panic(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+			panic(err)
+		}
+	})
 }
 
 // text is the visible text of what selector finds, whitespace collapsed.

@@ -108,6 +108,7 @@ func staffJourney(t *testing.T, pp *person) {
 	pp.look("login")
 	pp.login("staff")
 	pp.look("land")
+	pp.readme("1-my-work")
 
 	var first string
 	pp.do("open an unassigned task from the inbox", func(p *rod.Page) {
@@ -115,6 +116,7 @@ func staffJourney(t *testing.T, pp *person) {
 		first = pp.firstTask(p)
 	})
 	pp.look("task")
+	pp.readme("2-task")
 
 	pp.do("claim it", func(p *rod.Page) {
 		pp.click(p, `form[action$="/claim"] button[type=submit]`)
@@ -201,6 +203,7 @@ func supervisorJourney(t *testing.T, pp *person) {
 		pp.mustListTasks(p)
 	})
 	pp.look("breached")
+	pp.readme("3-inbox-breached")
 
 	pp.do("open it and reassign it", func(p *rod.Page) {
 		id := pp.firstTask(p)
@@ -225,9 +228,17 @@ func supervisorJourney(t *testing.T, pp *person) {
 	})
 	pp.look("reassigned")
 
-	pp.do("pause a bot", func(p *rod.Page) {
+	pp.do("ask to pause a bot", func(p *rod.Page) {
 		pp.open(p, "/schedules")
-		pp.click(p, `form[action="/schedules/coding-holds/pause"] button[type=submit]`)
+		pp.click(p, `a[href="/schedules/coding-holds/pause"], form[action="/schedules/coding-holds/pause"] button[type=submit]`)
+	})
+	if strings.HasSuffix(pp.path0(), "/schedules/coding-holds/pause") {
+		pp.look("confirm-pause")
+		pp.do("confirm the pause", func(p *rod.Page) {
+			pp.click(p, `form[action="/schedules/coding-holds/pause"] button[type=submit]`)
+		})
+	}
+	pp.do("see the bot paused", func(p *rod.Page) {
 		if state := text(p, `tr[data-bot="coding-holds"]`); !strings.Contains(state, "paused") {
 			panic("after pause the schedule says " + state)
 		}
@@ -259,6 +270,7 @@ func automationJourney(t *testing.T, pp *person) {
 	pp.login("admin")
 	pp.do("open the bots page", func(p *rod.Page) { pp.open(p, "/bots") })
 	pp.look("bots")
+	pp.readme("4-bots")
 
 	pp.do("open the failed run", func(p *rod.Page) {
 		pp.click(p, `tr[data-bot="claim-scrubber"] td.last-error a[href^="/runs/"]`)
@@ -278,6 +290,7 @@ func automationJourney(t *testing.T, pp *person) {
 		}
 	})
 	pp.look("failed-run")
+	pp.readme("5-failed-run")
 }
 
 func errorJourney(t *testing.T, pp *person) {
