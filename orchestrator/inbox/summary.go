@@ -13,12 +13,14 @@ import (
 // in words, the key codes, the amount, the deadline, the account and a
 // link to its page on the portal.
 type taskSummary struct {
-	Title     string // the reason in words: "Query aging", "Bot run failed: coding-holds"
-	Why       string // what the rule saw (the task's detail)
-	Kind      string // "Coding hold"
-	Account   string // the item's external id
-	PortalURL string // the item's page on the portal; "" when not known
-	Amount    string // "$13,635.13"; "" when the kind has none
+	Title string // the reason in words: "Query aging", "Bot run failed: coding-holds"
+	Why   string // what the rule saw (the task's detail)
+	Kind  string // "Coding hold"
+	// Account is the item's account (its account_number) when the kind
+	// has one, else its external id; AccountLabel says which.
+	AccountLabel, Account string
+	PortalURL             string // the item's page on the portal; "" when not known
+	Amount                string // "$13,635.13"; "" when the kind has none
 	// AmountField names the field Amount shows, so the display fields
 	// after it do not repeat it.
 	AmountField string
@@ -26,8 +28,10 @@ type taskSummary struct {
 	Deadline    When // "overdue 6 business days" (dueWhen)
 }
 
-// codeChip is one key code and what it means ("CODINC", "Coding incomplete").
-type codeChip struct{ Code, Text string }
+// codeChip is one key code and what it means ("CODINC", "Coding
+// incomplete"), after the label of its field where the code alone does not
+// say what it is ("Modifiers", "59, XS").
+type codeChip struct{ Label, Code, Text string }
 
 // reasonWords names the task's reason for people: Docket's own reasons in
 // words, a rule's name with its dashes and underscores as spaces.
@@ -69,7 +73,7 @@ func summarize(t orchestrator.HumanTask, it *orchestrator.WorkItem, kind orchest
 	if it == nil {
 		return s
 	}
-	s.Account = it.ExternalID
+	s.AccountLabel, s.Account = "Item", it.ExternalID
 	s.PortalURL = portalURL(it, ev)
 	if !known {
 		s.Kind = words(string(it.Kind))
@@ -80,7 +84,21 @@ func summarize(t orchestrator.HumanTask, it *orchestrator.WorkItem, kind orchest
 	if json.Unmarshal(it.Data, &data) != nil {
 		return s
 	}
-	for _, f := range kind.Fields {
+	// The account when the kind has one, else the item by its key fields
+	// ("Claim / Edit").
+	var key []string
+	for _, k := range kind.Key {
+		if f, ok := kind.Field(k); ok {
+			key = append(key, f.Label)
+		}
+	}
+	if len(key) > 0 {
+		s.AccountLabel = strings.Join(key, " / ")
+	}
+	if f, ok := kind.Field(accountField); ok && jsonText(data[accountField]) != "" {
+		s.AccountLabel, s.Account = f.Label, jsonText(data[accountField])
+	}
+	for i, f := range kind.Fields {
 		raw, ok := data[f.Name]
 		if !ok || isEmptyJSON(raw) {
 			continue
@@ -92,10 +110,30 @@ func summarize(t orchestrator.HumanTask, it *orchestrator.WorkItem, kind orchest
 			}
 		case orchestrator.FieldGroup:
 			s.Codes = append(s.Codes, groupCodes(f, raw)...)
+		case orchestrator.FieldCode:
+			// A code field ("edit_code", "code") means what the text field
+			// declared after it says (the edit's message), else its label.
+			if f.Name != "code" && !strings.HasSuffix(f.Name, "_code") {
+				continue
+			}
+			c := codeChip{Code: jsonText(raw), Text: f.Label}
+			if i+1 < len(kind.Fields) && kind.Fields[i+1].Type == orchestrator.FieldText {
+				if m := jsonText(data[kind.Fields[i+1].Name]); m != "" {
+					c.Text = m
+				}
+			}
+			s.Codes = append(s.Codes, c)
+		case orchestrator.FieldCodeList:
+			if v := formatValue(f.Type, raw); v != "" {
+				s.Codes = append(s.Codes, codeChip{Label: f.Label, Code: v})
+			}
 		}
 	}
 	return s
 }
+
+// accountField is the field a kind names its account by, when it has one.
+const accountField = "account_number"
 
 // groupCodes reads the code of each entry of a group field (its first
 // code-typed field) with the entry's first text field as its meaning.
@@ -128,10 +166,11 @@ func groupCodes(f orchestrator.KindField, raw json.RawMessage) []codeChip {
 			continue
 		}
 		// One entry (a query) is named by its field: "Physician query
-		// Q-1182"; each of several by its own text: "Coding incomplete".
+		// open Q-1182"; each of several by its own text: "CODINC Coding
+		// incomplete".
 		c := codeChip{Code: code, Text: jsonText(e[textField])}
 		if single || c.Text == "" {
-			c.Text = strings.TrimSpace(f.Label + " " + c.Text)
+			c.Label = f.Label
 		}
 		out = append(out, c)
 	}

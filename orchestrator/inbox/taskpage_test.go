@@ -2,6 +2,8 @@ package inbox
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -228,5 +230,44 @@ func TestBotFailureTaskShowsTheFailure(t *testing.T) {
 	}
 	if strings.Contains(page, "No evidence") {
 		t.Error("the bot-failure task says it has no evidence")
+	}
+}
+
+// TestSummaryOfAClaimEdit: the card reads any kind by its declaration: a
+// claim edit's account, its edit code with the edit's message, its
+// procedure code and its modifiers and diagnoses; without an account it
+// names the item by its key fields.
+func TestSummaryOfAClaimEdit(t *testing.T) {
+	kind, ok := orchestrator.NewKindRegistry().Lookup(orchestrator.KindClaimEdit)
+	if !ok {
+		t.Fatal("no claim_edit kind")
+	}
+	edit := orchestrator.ClaimEdit{ClaimID: "CLM1", EditID: "E01", AccountNumber: "ACC-9", Payer: "Lakeshore Mutual EPO",
+		EditCode: "PAY-AUTH", Message: "Prior authorization number required for this procedure", Severity: "hard",
+		Code: "73721", Modifiers: []string{"59", "XS"}, Diagnoses: []string{"M25.561"}}
+	data, err := json.Marshal(edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := orchestrator.WorkItem{Kind: orchestrator.KindClaimEdit, ExternalID: "CLM1:E01", Data: data}
+	task := orchestrator.HumanTask{Reason: "hard-edit", Detail: "A hard scrubber edit stops the claim until it is fixed."}
+	s := summarize(task, &it, kind, true, nil, When{Words: "no deadline"})
+	if s.Title != "Hard edit" || s.AccountLabel != "Account" || s.Account != "ACC-9" || s.Kind != "Claim edit" {
+		t.Errorf("card %+v", s)
+	}
+	want := []codeChip{
+		{Code: "PAY-AUTH", Text: "Prior authorization number required for this procedure"},
+		{Code: "73721", Text: "Code"},
+		{Label: "Modifiers", Code: "59, XS"},
+		{Label: "Diagnoses", Code: "M25.561"},
+	}
+	if fmt.Sprint(s.Codes) != fmt.Sprint(want) {
+		t.Errorf("codes %+v, want %+v", s.Codes, want)
+	}
+	edit.AccountNumber = ""
+	data, _ = json.Marshal(edit)
+	it.Data = data
+	if s := summarize(task, &it, kind, true, nil, When{}); s.AccountLabel != "Claim / Edit" || s.Account != "CLM1:E01" {
+		t.Errorf("without an account: %s %s", s.AccountLabel, s.Account)
 	}
 }
