@@ -59,7 +59,7 @@ func TestReadsLayoutV2WithItsSelectorFile(t *testing.T) {
 	}
 	checkEveryAccountOnce(t, rec, fx.portal.Accounts())
 	for _, c := range rec.Evidence {
-		if c.SelectorVersion != "v2" {
+		if LayoutOf(c.SelectorVersion) != "v2" || !strings.HasSuffix(c.SelectorVersion, " pack coding-worklist@"+codingPack(t).Version[:12]) {
 			t.Fatalf("evidence recorded with selector version %q, want v2", c.SelectorVersion)
 		}
 	}

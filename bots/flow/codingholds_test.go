@@ -172,7 +172,7 @@ func TestReadsEveryAccount(t *testing.T) {
 		c := rec.Evidence[o.EvidenceID-1]
 		if c.Kind != orchestrator.EvidenceDOM || c.ItemRef != o.ExternalID || c.MediaType != "text/html" ||
 			!bytes.Contains(c.Content, []byte(o.ExternalID)) || !strings.HasSuffix(c.URL, "/accounts/"+o.ExternalID) ||
-			c.Bot != Kind || c.SelectorVersion != "v1" {
+			c.Bot != Kind || LayoutOf(c.SelectorVersion) != "v1" {
 			t.Errorf("evidence for %s: %s %s ref %q url %s", o.ExternalID, c.Kind, c.MediaType, c.ItemRef, c.URL)
 		}
 	}
@@ -182,7 +182,7 @@ func TestReadsEveryAccount(t *testing.T) {
 	}
 	for i, c := range shots {
 		if c.MediaType != "image/png" || !bytes.HasPrefix(c.Content, []byte("\x89PNG")) || c.ItemRef != "" ||
-			c.Bot != Kind || c.SelectorVersion != "v1" || !strings.Contains(c.URL, "/worklist") {
+			c.Bot != Kind || LayoutOf(c.SelectorVersion) != "v1" || !strings.Contains(c.URL, "/worklist") {
 			t.Errorf("screenshot %d: %s, ref %q, url %s, version %q", i, c.MediaType, c.ItemRef, c.URL, c.SelectorVersion)
 		}
 	}

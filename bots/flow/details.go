@@ -207,7 +207,7 @@ func (l *listRun) record(ctx context.Context, row bots.ListRow, d detailPage) er
 	l.seen[key] = true
 	ev, err := l.Rec.Capture(ctx, orchestrator.EvidenceCapture{
 		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: d.HTML, URL: d.URL,
-		Bot: l.bot.cfg.Name, ItemRef: key, SelectorVersion: l.File.Version, CapturedAt: l.bot.cfg.Now(),
+		Bot: l.bot.cfg.Name, ItemRef: key, SelectorVersion: l.VersionLabel(), CapturedAt: l.bot.cfg.Now(),
 	})
 	if err != nil {
 		return fmt.Errorf("flow: the record of %s: capture: %w", row.Where, err)

@@ -171,3 +171,58 @@ func PackFolders(fsys fs.FS, dir string) ([]string, error) {
 	slices.Sort(out)
 	return out, nil
 }
+
+// PackReport is one pack folder's load and lint result.
+type PackReport struct {
+	Folder   string // the folder's name
+	Name     string // the pack's name ("" when pack.yaml did not load)
+	Source   string
+	Version  string
+	Builtin  bool
+	Findings []Finding
+}
+
+// LintPacks loads and lints every built-in pack and every pack folder of
+// dir ("" for none), reporting each; a pack of dir that replaces a
+// built-in one is reported beside it.
+func LintPacks(dir string) ([]PackReport, error) {
+	out, err := lintAll(packs.FS(), packs.Root, true)
+	if err != nil || dir == "" {
+		return out, err
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("flow: packs_dir: %w", err)
+	}
+	more, err := lintAll(os.DirFS(dir), dir, false)
+	return append(out, more...), err
+}
+
+func lintAll(fsys fs.FS, root string, builtin bool) ([]PackReport, error) {
+	names, err := PackFolders(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("flow: %s: %w", root, err)
+	}
+	var out []PackReport
+	for _, n := range names {
+		r := PackReport{Folder: n, Source: path.Join(root, n), Builtin: builtin}
+		p, err := LoadPack(fsys, n, root)
+		var le *LoadError
+		switch {
+		case err == nil:
+			r.Name, r.Version = p.Name, p.Version
+		case errors.As(err, &le):
+			r.Findings = le.Findings
+			r.Version, _ = Hash(fsys, n)
+			if data, rerr := fs.ReadFile(fsys, path.Join(n, "pack.yaml")); rerr == nil {
+				var q Pack
+				if decodePack(&q, data) == nil {
+					r.Name = q.Name
+				}
+			}
+		default:
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/go-rod/rod"
 
@@ -132,9 +133,33 @@ func (r *Run) Miss(element string) *bots.SelectorMissError {
 }
 
 // Evidence describes a capture of the page for item ("" for a list
-// page). SelectorVersion is the layout version.
+// page). Its SelectorVersion names the layout and the pack version the
+// run ran (VersionLabel), so every piece of evidence, its bundle and the
+// run page say which version of the automation produced it.
 func (r *Run) Evidence(item string) orchestrator.EvidenceCapture {
-	return orchestrator.EvidenceCapture{Bot: r.bot.cfg.Name, ItemRef: item, SelectorVersion: r.File.Version, CapturedAt: r.bot.cfg.Now()}
+	return orchestrator.EvidenceCapture{Bot: r.bot.cfg.Name, ItemRef: item, SelectorVersion: r.VersionLabel(), CapturedAt: r.bot.cfg.Now()}
+}
+
+// VersionLabel is "v2 pack coding-worklist@b1b057da1931": the layout,
+// the pack and the first 12 hex digits of its version.
+func (r *Run) VersionLabel() string {
+	return VersionLabel(r.File.Version, r.Pack)
+}
+
+// VersionLabel is what evidence records as its selector version: the
+// layout, the pack and its version's first 12 hex digits.
+func VersionLabel(layout string, p *Pack) string {
+	v := p.Version
+	if len(v) > 12 {
+		v = v[:12]
+	}
+	return layout + " pack " + p.Name + "@" + v
+}
+
+// LayoutOf is the layout part of a VersionLabel.
+func LayoutOf(label string) string {
+	l, _, _ := strings.Cut(label, " ")
+	return l
 }
 
 // Screenshot captures the page as evidence for item when the evidence

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docket-rpa/docket/bots/flow"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
@@ -34,6 +35,7 @@ type app struct {
 	// kinds are the record kinds of this process: the built-in ones and
 	// those its portal packs declare (the pack loader replaces them).
 	kinds   *orchestrator.KindRegistry
+	packs   *flow.Library // openPacks
 	stdout  io.Writer
 	closers []func()
 	// demo makes the routing default to the demo's (demorules.yaml) when

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docket-rpa/docket/bots"
+	"github.com/docket-rpa/docket/bots/flow"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
 )
@@ -62,7 +63,7 @@ a marker, no element at all) matches the page.`,
 			if pageURL == "" {
 				return usageError{errors.New("--url is required")}
 			}
-			files, err := checkFiles(args[0], version, dir)
+			files, err := checkFiles(args[0], version, dir, cfg.PacksDir)
 			if err != nil {
 				return usageError{err}
 			}
@@ -117,12 +118,23 @@ a marker, no element at all) matches the page.`,
 	return cmd
 }
 
-// checkFiles returns the selector files to check: the embedded ones
-// overlaid by dir's.
-func checkFiles(portal, version, dir string) ([]*selectors.File, error) {
+// checkFiles returns the selector files to check: the embedded ones, and
+// the portal packs' (built in and packs_dir's), overlaid by dir's.
+func checkFiles(portal, version, dir, packsDir string) ([]*selectors.File, error) {
 	c, err := selectors.Embedded()
 	if err != nil {
 		return nil, err
+	}
+	ps, err := flow.Load(packsDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		pc, err := selectors.NewCatalog(p.Layouts...)
+		if err != nil {
+			return nil, err
+		}
+		c = c.With(pc)
 	}
 	if dir != "" {
 		over, err := selectors.LoadDir(dir)

@@ -44,7 +44,7 @@ func TestSelectorsCheck(t *testing.T) {
 	// An override that renames the v2 username field falls back to the
 	// second candidate.
 	dir := t.TempDir()
-	v2, err := os.ReadFile("../../selectors/portals/coding-worklist/v2.yaml")
+	v2, err := os.ReadFile("../../bots/packs/coding-worklist/selectors/v2.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,10 @@ and manual runs to Redis (safe with several serve replicas). It applies pending 
 				return err
 			}
 			defer a.close()
+			// The packs' record kinds, for the inbox, logs and metrics.
+			if _, err := a.openPacks(ctx, true); err != nil {
+				return err
+			}
 			if err := a.exportFleetMetrics(st, rdb); err != nil {
 				return err
 			}

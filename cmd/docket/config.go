@@ -59,6 +59,11 @@ type Config struct {
 	// QA sample (annotated example: deploy/rules.example.yaml). Default:
 	// the built-in queues and no rules.
 	RulesFile string `yaml:"rules_file"`
+	// PacksDir holds portal packs (one folder each, with a pack.yaml):
+	// they add packs, or replace built-in ones by name, at run time.
+	// Workers and serve reload a changed pack (checked every few seconds
+	// and on SIGHUP) once it lints cleanly. Default: built-in packs only.
+	PacksDir string `yaml:"packs_dir"`
 	// TrustedProxies are the TLS-terminating proxies in front of serve,
 	// comma-separated addresses or CIDR prefixes: only their
 	// X-Forwarded-For and X-Forwarded-Proto are believed (source address
@@ -308,6 +313,7 @@ var settings = []setting{
 	{"ledger_key_file", "file holding the key that signs ledger checkpoints (default <data_dir>/ledger.key)", func(c *Config) any { return &c.LedgerKeyFile }, cmdsLedger},
 	{"ledger_verifier_key", "public key ledger checkpoints and bundles are checked against (default: the key file's)", func(c *Config) any { return &c.LedgerVerifierKey }, cmdsLedger},
 	{"rules_file", "routing rules, queues and SLA policies (YAML)", func(c *Config) any { return &c.RulesFile }, cmdsWorkflow},
+	{"packs_dir", "directory of portal packs (folders with a pack.yaml) that add or replace built-in packs", func(c *Config) any { return &c.PacksDir }, []string{"serve", "worker", "demo", "flows", "selectors"}},
 	{"trusted_proxies", "TLS-terminating proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses or CIDR prefixes", func(c *Config) any { return &c.TrustedProxies }, cmdsHTTP},
 	{"outbox_retention", "how long a job the outbox sent is kept before the dispatcher deletes it", func(c *Config) any { return &c.OutboxRetention }, []string{"serve", "demo", "run"}},
 	{"worker.name", "worker name in run records (default host:pid)", func(c *Config) any { return &c.Worker.Name }, cmdsBrowser},

@@ -22,7 +22,11 @@ import (
 // startWorker launches the browser pool and the asynq server that runs
 // bots. The returned stop drains active runs, then closes the browser.
 func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrator.EvidenceStore, rdb redis.UniversalClient) (func(), error) {
-	impls, err := botImpls()
+	lib, err := a.openPacks(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	impls, err := botImpls(lib)
 	if err != nil {
 		return nil, err
 	}
