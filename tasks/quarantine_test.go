@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/docket-rpa/docket/bots"
-	"github.com/docket-rpa/docket/bots/codingholds"
-	"github.com/docket-rpa/docket/bots/packs"
+	"github.com/docket-rpa/docket/bots/flow"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
@@ -44,11 +43,12 @@ func TestBadAccountNumbersAreQuarantined(t *testing.T) {
 	t.Cleanup(srv.Close)
 	user, pass := portal.Credentials()
 	target := bots.Target{Portal: "coding-worklist", BaseURL: srv.URL, Username: user, Password: pass, TOTPSecret: portal.TOTPSecret()}
-	layouts, err := packs.Layouts("coding-worklist")
+	ps, err := flow.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	impl, err := codingholds.New(codingholds.Config{Layouts: layouts, Backoff: 5 * time.Millisecond})
+	// The coding-holds flow, at the portal's own page size.
+	impl, err := flow.New(flow.Config{Pack: ps["coding-worklist"], Flow: "coding-holds", Backoff: 5 * time.Millisecond, PageSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +81,10 @@ func TestBadAccountNumbersAreQuarantined(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			bot := orchestrator.Bot{Name: "coding-holds", Kind: codingholds.Kind, Portal: "coding-worklist", MaxRetry: 0, Timeout: time.Minute, Enabled: true}
+			bot := orchestrator.Bot{Name: "coding-holds", Kind: impl.Kind(), Portal: "coding-worklist", MaxRetry: 0, Timeout: time.Minute, Enabled: true}
 			runner, err := NewRunner(RunnerConfig{
 				Store: st, Evidence: ev, Sessions: pool, Metrics: m, Intake: wf.Intake,
-				Bots: map[string]orchestrator.Bot{bot.Name: bot}, Impls: map[string]bots.Bot{codingholds.Kind: impl},
+				Bots: map[string]orchestrator.Bot{bot.Name: bot}, Impls: map[string]bots.Bot{impl.Kind(): impl},
 				Targets: map[string]bots.Target{"coding-worklist": target}, Worker: "test",
 			})
 			if err != nil {

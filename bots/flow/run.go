@@ -170,9 +170,21 @@ func (r *Run) Screenshot(ctx context.Context, item string) error {
 }
 
 // Fail captures a screenshot of where the run failed, then returns err.
+// An error that already has its screenshot (from a Fail deeper down) gets
+// no second one.
 func (r *Run) Fail(ctx context.Context, item string, err error) error {
-	return bots.FailureShot(ctx, r.S, r.Rec, r.Evidence(item), err)
+	var shot *shotError
+	if errors.As(err, &shot) {
+		return err
+	}
+	return &shotError{bots.FailureShot(ctx, r.S, r.Rec, r.Evidence(item), err)}
 }
+
+// shotError is an error whose failure screenshot was taken.
+type shotError struct{ err error }
+
+func (e *shotError) Error() string { return e.err.Error() }
+func (e *shotError) Unwrap() error { return e.err }
 
 // ErrUnexpectedPage marks a page that shows neither the elements a step
 // expected nor a known error (login form, maintenance, a server error).
@@ -196,7 +208,13 @@ func (r *Run) Unexpected(ctx context.Context, what string, expected []string) er
 	if len(title) > 60 {
 		title = title[:60] + "…"
 	}
-	err := fmt.Errorf("%w: %s: the page shows none of %v (%s, title %q)", ErrUnexpectedPage, what, expected, orchestrator.RedactURL(u), title)
+	var names []string
+	for _, e := range expected {
+		if e != "" {
+			names = append(names, e)
+		}
+	}
+	err := fmt.Errorf("%w: %s: the page shows none of %s (%s, title %q)", ErrUnexpectedPage, what, strings.Join(names, ", "), orchestrator.RedactURL(u), title)
 	return r.Fail(ctx, "", err)
 }
 

@@ -25,6 +25,15 @@ func (r *Run) SignIn(ctx context.Context) error {
 			r.signedIn = true
 			return r.steps(ctx, si.After)
 		}
+		var miss *bots.SelectorMissError
+		if errors.As(err, &miss) && miss.Element != si.Username && ctx.Err() == nil {
+			// The form was sent, but the page it led to shows neither a
+			// second factor, a rejection nor a signed-in page: a page
+			// the recipe does not know (an undeclared interstitial), not
+			// a broken selector.
+			expected := append([]string{si.OTP, si.Error}, si.SignedIn...)
+			return r.Unexpected(ctx, "after sign-in", expected)
+		}
 		if !errors.Is(err, bots.ErrTransient) {
 			return err
 		}

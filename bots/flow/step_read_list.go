@@ -240,11 +240,17 @@ func (l *listRun) openList(ctx context.Context, what, u string) error {
 		})
 		if errors.Is(err, &bots.SelectorMissError{}) && ctx.Err() == nil {
 			// Neither rows nor a notice. On a server error page that is
-			// the portal's fault; otherwise the row selector broke.
-			if !l.OnErrorPage(ctx) {
+			// the portal's fault; on another page than the list's, a
+			// page the flow does not know; otherwise the row selector
+			// broke.
+			switch {
+			case l.OnErrorPage(ctx):
+				state, err = l.step.Error, nil
+			case l.elsewhere(ctx, u):
+				return l.Unexpected(ctx, what, append(expect, login...))
+			default:
 				return l.Miss(l.step.Rows)
 			}
-			state, err = l.step.Error, nil
 		}
 		if err != nil {
 			return err
@@ -267,6 +273,18 @@ func (l *listRun) openList(ctx context.Context, what, u string) error {
 		}
 		attempt++
 	}
+}
+
+// elsewhere reports whether the browser shows another page than u (a
+// redirect to a page the flow does not know).
+func (l *listRun) elsewhere(ctx context.Context, u string) bool {
+	now, err := l.S.URL(ctx)
+	if err != nil {
+		return false
+	}
+	a, err1 := url.Parse(now)
+	b, err2 := url.Parse(u)
+	return err1 == nil && err2 == nil && a.Path != b.Path
 }
 
 // badRows reports the rows whose key cannot identify a record

@@ -9,8 +9,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/bottest"
-	"github.com/docket-rpa/docket/bots/codingholds"
-	"github.com/docket-rpa/docket/bots/packs"
+	"github.com/docket-rpa/docket/bots/flow"
 	"github.com/docket-rpa/docket/bots/polite"
 	"github.com/docket-rpa/docket/bots/portalsim"
 )
@@ -38,11 +37,12 @@ func TestFleetHonoursPortalCaps(t *testing.T) {
 	user, pass := portal.Credentials()
 	target := bots.Target{Portal: "coding-worklist", BaseURL: srv.URL, Username: user, Password: pass, TOTPSecret: portal.TOTPSecret()}
 
-	layouts, err := packs.Layouts("coding-worklist")
+	ps, err := flow.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	bot, err := codingholds.New(codingholds.Config{Layouts: layouts, Backoff: 5 * time.Millisecond})
+	// The coding-holds flow, at the portal's own page size.
+	bot, err := flow.New(flow.Config{Pack: ps["coding-worklist"], Flow: "coding-holds", Backoff: 5 * time.Millisecond, PageSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,3 +39,26 @@ func TestFlowsLint(t *testing.T) {
 		t.Errorf("flows lint no-such-pack = %d %s", code, errOut)
 	}
 }
+
+// copyPackAt copies the pack folder src to dst, replacing old with new in
+// its pack.yaml.
+func copyPackAt(t *testing.T, src, dst, old, new string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-r", src, dst).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	p := filepath.Join(dst, "pack.yaml")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s lacks %q", p, old)
+	}
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(string(data), old, new)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

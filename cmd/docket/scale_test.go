@@ -68,8 +68,14 @@ func TestScaleAndFaults(t *testing.T) {
 	}
 	defs = append(defs, scaleBot{"holds-cron", "coding-holds", "coding-cron", urls[1], "coder", "* * * * *"})
 	var conf strings.Builder
-	fmt.Fprintf(&conf, "database_url: %q\nredis_url: %q\nevidence_url: %q\nledger_key_file: %q\nlog_level: info\nworker: {concurrency: 1}\npoliteness: {sessions: 64, requests_per_second: 100000}\nportals:\n",
-		pg.URL, rs.URL, "file://"+filepath.Join(dir, "evidence"), filepath.Join(dir, "ledger.key"))
+	// The coding-holds flow reads the worklist at its largest page size
+	// (100), all 90 accounts at once; the faults below need runs that
+	// report progress page by page, so the pack runs here from packs_dir
+	// at the portal's default page size of 25.
+	packsDir := filepath.Join(dir, "packs")
+	copyPackAt(t, "../../bots/packs/coding-worklist", filepath.Join(packsDir, "coding-worklist"), "largest: 100", "largest: 25")
+	fmt.Fprintf(&conf, "database_url: %q\nredis_url: %q\nevidence_url: %q\nledger_key_file: %q\npacks_dir: %q\nlog_level: info\nworker: {concurrency: 1}\npoliteness: {sessions: 64, requests_per_second: 100000}\nportals:\n",
+		pg.URL, rs.URL, "file://"+filepath.Join(dir, "evidence"), filepath.Join(dir, "ledger.key"), packsDir)
 	for _, d := range defs {
 		fmt.Fprintf(&conf, "  %s: {url: %q, username: %s, password: demo-password}\n", d.portal, d.url, d.user)
 	}
