@@ -24,9 +24,9 @@ const (
 	// as label/value cards.
 	VariantFrames = "frames"
 	// VariantScroll: a consent banner and a "continue" page after
-	// sign-in; a table that loads more rows as it is scrolled (infinite
-	// scroll); opening an account asks confirm() and opens a new window
-	// (window.open); the detail page greets with alert() and shows
+	// sign-in; the worklist greets with alert() on load, a table that
+	// loads more rows as it is scrolled (infinite scroll); opening an
+	// account asks confirm() and opens a new window (window.open) showing
 	// definition lists.
 	VariantScroll = "scroll"
 	// VariantButtons: a facility picker after sign-in; a table paged by a
@@ -58,7 +58,7 @@ type variantSpec struct {
 	interstitials []string // after sign-in, in order (consent is an overlay, not a page)
 	list          string   // listCards, listFrames, listScroll, listButtons, listPaged
 	detail        string   // detailDL or detailCards
-	detailConfirm bool     // the detail page greets with alert(); opening asks confirm()
+	alertConfirm  bool     // the worklist greets with alert(); opening an account asks confirm()
 	actionConfirm bool     // releasing a hold asks confirm()
 	frames        bool     // pages may be framed by the portal itself
 }
@@ -71,7 +71,7 @@ const (
 var variantSpecs = map[string]variantSpec{
 	VariantCards:   {interstitials: []string{InterstitialConsent, InterstitialFacility}, list: VariantCards, detail: detailDL},
 	VariantFrames:  {interstitials: []string{InterstitialTerms}, list: VariantFrames, detail: detailCards, frames: true},
-	VariantScroll:  {interstitials: []string{InterstitialConsent, InterstitialContinue}, list: VariantScroll, detail: detailDL, detailConfirm: true},
+	VariantScroll:  {interstitials: []string{InterstitialConsent, InterstitialContinue}, list: VariantScroll, detail: detailDL, alertConfirm: true},
 	VariantButtons: {interstitials: []string{InterstitialFacility}, list: VariantButtons, detail: detailCards, actionConfirm: true},
 	VariantPaged:   {interstitials: []string{InterstitialTerms, InterstitialFacility}, list: VariantPaged, detail: detailDL},
 }

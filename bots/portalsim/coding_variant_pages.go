@@ -46,7 +46,7 @@ func (w *CodingWorklist) renderVariant(rw http.ResponseWriter, r *http.Request, 
 // variantWorklist serves the worklist page of the variant in force.
 func (w *CodingWorklist) variantWorklist(rw http.ResponseWriter, r *http.Request, q listQuery) {
 	s, _ := w.spec()
-	v := &variantView{Name: w.cfg.Variant, Columns: variantColumns, Size: q.size}
+	v := &variantView{Name: w.cfg.Variant, Columns: variantColumns, Size: q.size, Alert: s.alertConfirm}
 	title := page{Title: "Coding Worklist", User: w.cfg.Username, Nav: "worklist", Var: v}
 	switch s.list {
 	case VariantFrames:
@@ -118,7 +118,7 @@ func (w *CodingWorklist) variantDetail(r *http.Request, i int) page {
 		d.Flash = flashes[done]
 	}
 	shifted := w.SilentFaults().ShiftedGroup
-	v := &variantView{Name: w.cfg.Variant, Alert: s.detailConfirm, ActionConfirm: s.actionConfirm}
+	v := &variantView{Name: w.cfg.Variant, ActionConfirm: s.actionConfirm}
 	if s.detail == detailCards {
 		v.ReasonHeaders, v.Reasons = reorderReasons(d)
 		if shifted {

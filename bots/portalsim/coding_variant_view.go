@@ -68,7 +68,7 @@ type variantView struct {
 	Groups        [][]groupField // one per hold reason
 	ReasonHeaders []string       // the detail's hold reason table (cards details)
 	Reasons       [][]string
-	Alert         bool // greet with alert() on load
+	Alert         bool // the worklist greets with alert() on load
 	ActionConfirm bool // confirm() before releasing a hold
 	// Interstitial pages.
 	Step    string

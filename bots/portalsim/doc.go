@@ -32,7 +32,7 @@
 // "Load more", detail in a modal dialog as definition lists), VariantFrames
 // (terms page, nested iframes, numbered pager, detail in a new tab as
 // cards), VariantScroll (consent, a "continue" page, infinite scroll,
-// confirm() and window.open, alert() on the detail page), VariantButtons
+// an alert() on the worklist, confirm() then window.open), VariantButtons
 // (facility picker, a next button without an href, confirm() before
 // releasing a hold) and VariantPaged (terms and facility, the page-number
 // URL template /worklist?page=N). Every layout offers the CSV export
