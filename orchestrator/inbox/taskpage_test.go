@@ -29,7 +29,15 @@ func (e *env) getPage(c *http.Client, path string) (*http.Response, string) {
 // take; viewers get no task page.
 func TestTaskPageSummaryEvidenceAndActions(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			testTaskPageSummaryEvidenceAndActions(t, newEnvOn(t, dialect, nil))
+		})
+	}
+}
+
+func testTaskPageSummaryEvidenceAndActions(t *testing.T, e *env) {
 	task := e.tasks[0]
 	path := "/tasks/" + strconv.FormatInt(task.ID, 10)
 	staff, _ := e.login("staff")
@@ -153,7 +161,15 @@ func TestEvidencePageIsSandboxed(t *testing.T) {
 // queue, then any; when none is left, the inbox says so.
 func TestResolveGoesToNextTask(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			testResolveGoesToNextTask(t, newEnvOn(t, dialect, nil))
+		})
+	}
+}
+
+func testResolveGoesToNextTask(t *testing.T, e *env) {
 	ctx := context.Background()
 	c, csrf := e.login("staff")
 	mine := e.tasks[3]
