@@ -73,6 +73,7 @@ const (
 	problemUnexpectedColumn = "unexpected column"
 	problemOtherRecord      = "detail page shows another record"
 	problemDoesNotFit       = "value does not fit the record"
+	problemShiftedRow       = "row has not one cell per column: values may be shifted"
 )
 
 func (d *detailsSpec) check(c *Check) {

@@ -74,6 +74,14 @@ func (d *detailsSpec) build(f *selectors.File, kind orchestrator.RecordKind, key
 			}
 			list := []any{}
 			for n, cells := range r.Cells {
+				if len(cells) != len(r.Headers) {
+					// A row with more or fewer cells than the table has
+					// columns: reading it by position would put values
+					// in other fields' places. Nothing of it is taken.
+					problems = append(problems, orchestrator.FieldProblem{Field: fmt.Sprintf("%s[%d]", s.Table.Into, n), Problem: problemShiftedRow})
+					list = append(list, map[string]any{})
+					continue
+				}
 				row := map[string]string{}
 				for label, c := range column {
 					if c < len(cells) {
