@@ -129,7 +129,7 @@ func TestSLABreachesShowRed(t *testing.T) {
 	if c := colour("Open SLA breaches", 0); c != green {
 		t.Errorf("no breach shows %s", c)
 	}
-	if c := colour("Tasks due within 4 hours", 2); c != amber {
+	if c := colour("Tasks at risk", 2); c != amber {
 		t.Errorf("2 tasks at risk show %s", c)
 	}
 }

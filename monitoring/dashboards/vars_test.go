@@ -98,7 +98,7 @@ func TestLinksLeadIntoDocket(t *testing.T) {
 			}
 		}
 	}
-	for _, title := range []string{"Open SLA breaches", "Tasks due within 4 hours"} {
+	for _, title := range []string{"Open SLA breaches", "Tasks at risk"} {
 		for _, s := range WorkQueues().Sections {
 			for _, p := range s.Panels {
 				if p.Title == title && (len(p.Links) == 0 || !strings.Contains(p.Links[0].Path, "/inbox?")) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/docket-rpa/docket/orchestrator"
@@ -132,13 +133,39 @@ type botsView struct {
 
 const recentRuns = 50
 
+// runsBot is the bot a runs list is filtered by ("" for every bot); one
+// Docket does not know is an error that names it, not an empty list.
+func (s *Server) runsBot(r *http.Request) (string, error) {
+	name := r.URL.Query().Get("bot")
+	if name == "" {
+		return "", nil
+	}
+	if _, err := s.findBot(r.Context(), name); errors.Is(err, orchestrator.ErrNotFound) {
+		return "", fmt.Errorf("%w: bot %q is not a bot Docket knows", orchestrator.ErrInvalid, shownValue(name))
+	} else if err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
 func (s *Server) botsPage(w http.ResponseWriter, r *http.Request, p *principal) {
 	bots, err := s.botViews(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, false, err)
 		return
 	}
-	runs, err := s.cfg.Store.Runs(r.Context(), r.URL.Query().Get("bot"), recentRuns)
+	bot, err := s.runsBot(r)
+	if err != nil {
+		status, _ := statusFor(err)
+		if status == http.StatusInternalServerError {
+			s.fail(w, r, false, err)
+			return
+		}
+		s.render(w, r, p, status, "bots", view{Title: "Bots & runs", Nav: "bots",
+			Error: "This filter cannot be used: " + strings.TrimPrefix(publicMessage(err), "invalid: ") + ".", Data: botsView{Bots: bots}})
+		return
+	}
+	runs, err := s.cfg.Store.Runs(r.Context(), bot, recentRuns)
 	if err != nil {
 		s.fail(w, r, false, err)
 		return
@@ -220,7 +247,12 @@ func (s *Server) apiBots(w http.ResponseWriter, r *http.Request, p *principal) {
 }
 
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, p *principal) {
-	runs, err := s.cfg.Store.Runs(r.Context(), r.URL.Query().Get("bot"), recentRuns)
+	bot, err := s.runsBot(r)
+	if err != nil {
+		s.fail(w, r, true, err)
+		return
+	}
+	runs, err := s.cfg.Store.Runs(r.Context(), bot, recentRuns)
 	if err != nil {
 		s.fail(w, r, true, err)
 		return

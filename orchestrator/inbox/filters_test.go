@@ -32,6 +32,7 @@ func TestBadFilterValuesAreRefused(t *testing.T) {
 		{"status=x&sort=y&queue=z", `sort "y" is not one of`},
 		{"status=x&sort=y&queue=z", `queue "z" is not one of`},
 		{"status=" + url.QueryEscape("<b>x</b>"), `status "<b>x</b>" is not`},
+		{"stauts=open&queue=coding", `"stauts" is not a filter (the filters are queue, status, mine, priority, sla, age, payer, reason, q, sort, page)`},
 	} {
 		req, _ := http.NewRequest("GET", e.http.URL+"/inbox?"+tc.query, nil)
 		resp, body := do(t, c, req)
@@ -60,7 +61,7 @@ func TestBadFilterValuesAreRefused(t *testing.T) {
 		}
 	}
 	// Good values of every kind still list.
-	req, _ := http.NewRequest("GET", e.http.URL+"/inbox?status=all&sort=due&sla=on_track&priority=high&age=0&mine=0&page=1&queue=coding", nil)
+	req, _ := http.NewRequest("GET", e.http.URL+"/inbox?status=all&sort=due&sla=on_track&priority=high&age=0&mine=0&page=1&queue=coding&ok=claimed", nil)
 	if resp, body := do(t, c, req); resp.StatusCode != http.StatusOK || len(listedTasks(body)) == 0 {
 		t.Fatalf("good filters: %d, %d rows", resp.StatusCode, len(listedTasks(body)))
 	}

@@ -84,6 +84,17 @@ func TestBotsAndSchedulesSayWhenAndHowWell(t *testing.T) {
 		t.Errorf("progress.js: %d", status)
 	}
 
+	// The runs lists filter by a bot Docket knows; another is named.
+	if status, body := e.getAs(t, "viewer", "token", "/api/v1/runs?bot=coding-holds"); status != http.StatusOK || !strings.Contains(body, running.ID) {
+		t.Errorf("api runs of a bot: %d", status)
+	}
+	if status, body := e.getAs(t, "viewer", "token", "/api/v1/runs?bot=nope"); status != http.StatusBadRequest || !strings.Contains(body, `bot \"nope\" is not a bot Docket knows`) {
+		t.Errorf("api runs of an unknown bot: %d %s", status, body)
+	}
+	if status, body := e.getAs(t, "viewer", "session", "/bots?bot=nope"); status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), `bot "nope" is not a bot Docket knows`) {
+		t.Errorf("bots page of an unknown bot: %d", status)
+	}
+
 	// Schedules: words, next run, and pausing asks first.
 	_, body = e.getAs(t, "viewer", "session", "/schedules")
 	if !strings.Contains(body, "every 15 minutes, UTC") || strings.Contains(body, "pause-link") || strings.Contains(body, "Enabled") {

@@ -46,6 +46,9 @@ func clip(s string) string {
 // taskStatuses and taskSortNames are the values the status and sort
 // filters take.
 var (
+	// taskQueryKeys are the parameters a task list takes; ok, last, is
+	// the confirmation a redirect asks the page to show.
+	taskQueryKeys = []string{"queue", "status", "mine", "priority", "sla", "age", "payer", "reason", "q", "sort", "page", "ok"}
 	taskStatuses  = []string{"open", "unassigned", "assigned", "escalated", "completed", "all"}
 	taskSortNames = []string{"priority", "due", "oldest", "newest"}
 	slaStates     = []orchestrator.SLAState{orchestrator.SLAOnTrack, orchestrator.SLAAtRisk, orchestrator.SLABreached}
@@ -63,6 +66,17 @@ func ParseTaskQuery(q url.Values) (TaskQuery, error) {
 	var bad []string
 	badf := func(name, v, want string) {
 		bad = append(bad, fmt.Sprintf("%s %q is not %s", name, shownValue(v), want))
+	}
+	var unknown []string
+	for k := range q {
+		if !slices.Contains(taskQueryKeys, k) {
+			unknown = append(unknown, fmt.Sprintf("%q", shownValue(k)))
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		bad = append(bad, fmt.Sprintf("%s is not a filter (the filters are %s)", strings.Join(unknown, ", "),
+			strings.Join(taskQueryKeys[:len(taskQueryKeys)-1], ", ")))
 	}
 	switch v := q.Get("mine"); v {
 	case "":

@@ -96,6 +96,8 @@ func (b *browser) shoot(p *rod.Page, dir, name, path string, width int) pageLayo
 // error (a script the CSP blocked would). Then the keyboard: j and k move
 // the selection and the focus, ? opens the help and Escape closes it, c
 // claims the selected task and the list comes back saying so, r opens it.
+// Last, the bots page follows a running run's counts and its end without a
+// reload.
 func TestInboxInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -157,6 +159,9 @@ func TestInboxInChromium(t *testing.T) {
 			panic(err)
 		}
 		staff.open(p, "/inbox?sort=oldest")
+		if title := *p.MustElement("#tasks time[datetime]").MustAttribute("title"); !strings.Contains(title, " · your time ") {
+			panic("a deadline's hover text lacks the reader's time: " + title)
+		}
 		p.Keyboard.MustType(input.KeyJ)
 		if got := selected(p); got != "1:"+first+":"+first {
 			panic("after j: " + got)
@@ -203,6 +208,30 @@ func TestInboxInChromium(t *testing.T) {
 		wait()
 		if u := p.MustInfo().URL; !strings.HasSuffix(u, "/tasks/"+second) {
 			panic("after j j r: " + u)
+		}
+	})
+	// Live progress: the bots page follows a running run without a reload
+	// and says when it ends.
+	run, _, err := e.store.CreateRun(ctx, orchestrator.Run{ID: "coding-holds@live", Bot: e.bot.Name, Slot: "live", Status: orchestrator.RunQueued, QueuedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.StartAttempt(ctx, run.ID, "w1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	sup.step("live progress", func(p *rod.Page) {
+		sup.open(p, "/bots")
+		p.MustElement(`[data-run="coding-holds@live"] [data-field="status"]`)
+		if err := e.store.ReportProgress(ctx, run.ID, orchestrator.RunProgress{Pages: 7, Records: 175}); err != nil {
+			panic(err)
+		}
+		p.Timeout(20*time.Second).MustElementR(`[data-run="coding-holds@live"] [data-field="records"]`, "^175$").CancelTimeout()
+		if err := e.store.FinishAttempt(ctx, run.ID, orchestrator.RunSucceeded, "", time.Now()); err != nil {
+			panic(err)
+		}
+		p.Timeout(20 * time.Second).MustElement(`[data-run="coding-holds@live"][data-ended="succeeded"]`).CancelTimeout()
+		if got := p.MustElement(`[data-run="coding-holds@live"] [data-field="status"]`).MustText(); got != "succeeded" {
+			panic("status after the run ended: " + got)
 		}
 	})
 	if got := errs.all(); len(got) > 0 {

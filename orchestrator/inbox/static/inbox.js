@@ -1,8 +1,10 @@
-// Keyboard shortcuts of Docket's task lists (the inbox and "My work"):
-// j/k move through the tasks, c claims the selected one, r opens it to
-// resolve, n opens the next task to work, ? shows the help. Keys typed
-// into a form field are left alone. Served from /static under the pages'
-// Content-Security-Policy (script-src 'self'); the page works without it.
+// Docket's task lists (the inbox and "My work"): keyboard shortcuts (j/k
+// move through the tasks, c claims the selected one, r opens it to resolve,
+// n opens the next task to work, ? shows the help; keys typed into a form
+// field are left alone) and the reader's local time beside the calendar's
+// when hovering over a deadline or an age. Served from /static under the
+// pages' Content-Security-Policy (script-src 'self'); the page works
+// without it.
 (function () {
   'use strict';
   var rows = Array.prototype.slice.call(document.querySelectorAll('#tasks tr.task'));
@@ -14,6 +16,15 @@
   document.body.appendChild(live);
   var cur = -1;
   var before = null;
+
+  // Deadlines and ages carry the calendar's time on hover; add the
+  // reader's own.
+  Array.prototype.forEach.call(document.querySelectorAll('#tasks time[datetime]'), function (t) {
+    var d = new Date(t.getAttribute('datetime'));
+    if (!isNaN(d.getTime())) {
+      t.title = (t.title ? t.title + ' · ' : '') + 'your time ' + d.toLocaleString();
+    }
+  });
 
   function select(i) {
     if (rows.length === 0) {
