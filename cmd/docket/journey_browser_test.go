@@ -53,12 +53,22 @@ func repoRoot(t *testing.T) string {
 }
 
 // journeyShots is where every step's screenshots go: bin/screenshots
-// (gitignored), named journey-step-width.png.
+// (gitignored), named journey-NN-step-width.png; a run starts it afresh,
+// so what is there is what the last run saw.
 func journeyShots(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(repoRoot(t), "bin", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }

@@ -283,7 +283,15 @@ func automationJourney(t *testing.T, pp *person) {
 				panic("the run page shows the internal " + internal)
 			}
 		}
-		// The failing step: the screenshot the bot took where it failed.
+		// The failing step: the screenshot the bot took where it failed,
+		// shown on the page.
+		if has, _, _ := p.Has(`#evidence img`); has {
+			img := p.MustElement(`#evidence img`)
+			img.MustWaitLoad()
+			if w := img.MustEval(`() => this.naturalWidth`).Int(); w == 0 {
+				panic("the failure screenshot does not show")
+			}
+		}
 		shot := p.MustElement(`#evidence a[href^="/evidence/"]`)
 		if status, ct := pp.fetch(p, *shot.MustAttribute("href")); status != 200 || ct != "image/png" {
 			panic(fmt.Sprintf("the failure screenshot answers %d %s", status, ct))
