@@ -207,7 +207,7 @@ func (l *listRun) record(ctx context.Context, row bots.ListRow, d detailPage) er
 		// run; one observation per run is enough.
 		return nil
 	}
-	data, problems := l.step.Details.build(l.File, l.kind, key, d.Sections)
+	data, problems := l.step.Details.build(l.File, l.kind, key, d.Sections, l.cols[key])
 	l.seen[key] = true
 	ev, err := l.Rec.Capture(ctx, orchestrator.EvidenceCapture{
 		Kind: orchestrator.EvidenceDOM, MediaType: "text/html", Content: d.HTML, URL: d.URL,

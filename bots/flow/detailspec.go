@@ -73,10 +73,9 @@ const (
 	problemUnexpectedColumn = "unexpected column"
 	problemOtherRecord      = "detail page shows another record"
 	problemDoesNotFit       = "value does not fit the record"
-	problemShiftedRow       = "row has not one cell per column: values may be shifted"
 )
 
-func (d *detailsSpec) check(c *Check) {
+func (d *detailsSpec) check(c *Check, read map[string]bool) {
 	if !d.Fetch {
 		c.Errorf("details: fetch must be true (details are fetched over the session and read by label)")
 	}
@@ -89,7 +88,6 @@ func (d *detailsSpec) check(c *Check) {
 			c.Errorf("details: key_field %s is not a field of kind %s", d.KeyField, kind.Kind)
 		}
 	}
-	read := map[string]bool{}
 	for i, s := range d.Read {
 		n := 0
 		where := fmt.Sprintf("details.read[%d]", i)

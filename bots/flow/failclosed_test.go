@@ -3,7 +3,6 @@ package flow
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -53,47 +52,4 @@ func TestFailsClosed(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestShiftedGroupIsNotRead: hold reason rows that leave out the cell of
-// an empty field would put the next values in its place; those rows are
-// read as nothing and flagged, the others exactly.
-func TestShiftedGroupIsNotRead(t *testing.T) {
-	fx := newFixture(t, portalsim.Config{Seed: 8, Accounts: 30, PageSize: 25, Silent: portalsim.SilentFaults{ShiftedGroup: true}}, nil)
-	rec, err := runBot(t, newBot(t), fx.target, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]orchestrator.Observation{}
-	for _, o := range rec.Obs {
-		byID[o.ExternalID] = o
-	}
-	shifted := 0
-	for _, a := range fx.portal.Accounts() {
-		o := byID[a.Number]
-		got, w := o.Data.(orchestrator.CodingHold), want(a)
-		flagged := map[int]bool{}
-		for _, p := range o.Problems {
-			var n int
-			if _, err := fmt.Sscanf(p.Field, "hold_reasons[%d]", &n); err == nil && p.Problem == problemShiftedRow {
-				flagged[n] = true
-			}
-		}
-		for i, r := range a.HoldReasons {
-			if r.Physician == "" {
-				shifted++
-				if !flagged[i] || got.HoldReasons[i] != (orchestrator.HoldReason{}) {
-					t.Errorf("account %s reason %d without a physician: read %+v, flagged %v", a.Number, i, got.HoldReasons[i], flagged[i])
-				}
-				continue
-			}
-			if flagged[i] || got.HoldReasons[i] != w.HoldReasons[i] {
-				t.Errorf("account %s reason %d: got %+v, want %+v", a.Number, i, got.HoldReasons[i], w.HoldReasons[i])
-			}
-		}
-	}
-	if shifted == 0 {
-		t.Fatal("no hold reason without a physician: the fault was not exercised")
-	}
-	t.Logf("%d shifted hold reason rows flagged", shifted)
 }

@@ -24,10 +24,14 @@ var typedKinds = map[orchestrator.ItemKind]func() any{
 // or does not parse is left out and reported as a problem naming the
 // field and the rule, never the value. Labels the field group does not
 // know are kept under orchestrator.ExtraKey for kinds without a Go type.
-func (d *detailsSpec) build(f *selectors.File, kind orchestrator.RecordKind, key string, read []sectionRead) (any, []orchestrator.FieldProblem) {
+func (d *detailsSpec) build(f *selectors.File, kind orchestrator.RecordKind, key string, read []sectionRead, base *columnsRead) (any, []orchestrator.FieldProblem) {
 	var problems []orchestrator.FieldProblem
 	root := map[string]any{}
 	extra := map[string]string{}
+	base.fill(f, root, extra, &problems)
+	if d == nil {
+		return finishRecord(kind, "", key, root, extra, problems)
+	}
 	for i, s := range d.Read {
 		r := read[i]
 		switch {
@@ -74,14 +78,6 @@ func (d *detailsSpec) build(f *selectors.File, kind orchestrator.RecordKind, key
 			}
 			list := []any{}
 			for n, cells := range r.Cells {
-				if len(cells) != len(r.Headers) {
-					// A row with more or fewer cells than the table has
-					// columns: reading it by position would put values
-					// in other fields' places. Nothing of it is taken.
-					problems = append(problems, orchestrator.FieldProblem{Field: fmt.Sprintf("%s[%d]", s.Table.Into, n), Problem: problemShiftedRow})
-					list = append(list, map[string]any{})
-					continue
-				}
 				row := map[string]string{}
 				for label, c := range column {
 					if c < len(cells) {
@@ -108,8 +104,15 @@ func (d *detailsSpec) build(f *selectors.File, kind orchestrator.RecordKind, key
 			}
 		}
 	}
-	if d.KeyField != "" {
-		root[d.KeyField] = key
+	return finishRecord(kind, d.KeyField, key, root, extra, problems)
+}
+
+// finishRecord puts the row's key in keyField and makes the record: the
+// kind's Go type when it has one, else the map with the page's undeclared
+// values under orchestrator.ExtraKey.
+func finishRecord(kind orchestrator.RecordKind, keyField, key string, root map[string]any, extra map[string]string, problems []orchestrator.FieldProblem) (any, []orchestrator.FieldProblem) {
+	if keyField != "" {
+		root[keyField] = key
 	}
 	newTyped, ok := typedKinds[kind.Kind]
 	if !ok {

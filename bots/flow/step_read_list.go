@@ -39,6 +39,9 @@ type readListStep struct {
 	// "list". Messages never show a row's text (it may be PHI).
 	Noun    string       `yaml:"noun"`
 	Details *detailsSpec `yaml:"details"`
+	// Columns reads each row's cells by column header name into the
+	// record; without Details the record is the row alone.
+	Columns *columnsSpec `yaml:"columns"`
 }
 
 func (s *readListStep) Check(c *Check) {
@@ -51,11 +54,26 @@ func (s *readListStep) Check(c *Check) {
 	if c.Kind() == "" {
 		c.Errorf("read_list emits records, but the flow declares no kind")
 	}
-	if s.Details == nil {
-		c.Errorf("read_list needs details (how to read each row's page)")
+	if s.Details == nil && s.Columns == nil {
+		c.Errorf("read_list needs details (each row's page) or columns (the row by header), or both")
 		return
 	}
-	s.Details.check(c)
+	read := map[string]bool{}
+	if s.Columns != nil {
+		s.Columns.check(c, read)
+	}
+	if s.Details != nil {
+		s.Details.check(c, read)
+	} else if kf := s.Columns.KeyField; kf != "" {
+		if kind, _ := c.Pack().Kind(orchestrator.ItemKind(c.Kind())); !hasField(kind, kf) {
+			c.Errorf("columns.key_field %s is not a field of kind %s", kf, kind.Kind)
+		}
+	}
+}
+
+func hasField(k orchestrator.RecordKind, name string) bool {
+	_, ok := k.Field(name)
+	return ok
 }
 
 // listRun is one read_list step's state in a run.
@@ -63,11 +81,12 @@ type listRun struct {
 	*Run
 	step *readListStep
 	kind orchestrator.RecordKind
+	cols map[string]*columnsRead // by row key, of the pages being read
 }
 
 func (s *readListStep) Run(ctx context.Context, r *Run) error {
 	kind, _ := r.Pack.Kind(orchestrator.ItemKind(r.Flow.Kind))
-	l := &listRun{Run: r, step: s, kind: kind}
+	l := &listRun{Run: r, step: s, kind: kind, cols: map[string]*columnsRead{}}
 	return l.do(ctx)
 }
 
@@ -139,7 +158,11 @@ func (l *listRun) do(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if ahead, err = l.prefetch(ctx, rows); err != nil {
+		if l.step.Details == nil {
+			if err := l.rowRecords(ctx, rows); err != nil {
+				return err
+			}
+		} else if ahead, err = l.prefetch(ctx, rows); err != nil {
 			return err
 		}
 		if list.Next == "" {
@@ -178,9 +201,13 @@ func (l *listRun) readPage(ctx context.Context, pageNo int, u string) (bots.List
 		return bots.ListPage{}, fmt.Errorf("flow: %s: %w", what, err)
 	}
 	var list bots.ListPage
+	var table bots.Table
 	err := l.S.Step(ctx, "read "+what, func(p *rod.Page) error {
 		var err error
 		list, err = bots.ReadList(p, l.File, bots.ListElements{Rows: l.step.Rows, Link: l.step.Link, Next: l.step.Next, Empty: l.step.Empty})
+		if err == nil && l.step.Columns != nil {
+			table, err = bots.ReadTable(p, l.File, bots.TableElements{Headers: l.step.Columns.Headers, Rows: l.step.Rows, Cell: l.step.Columns.Cell})
+		}
 		return err
 	})
 	if err != nil {
@@ -194,11 +221,31 @@ func (l *listRun) readPage(ctx context.Context, pageNo int, u string) (bots.List
 	if len(list.Misses) > 0 {
 		return bots.ListPage{}, l.Fail(ctx, "", fmt.Errorf("flow: %s: %w", what, l.Miss(list.Misses[0])))
 	}
+	if l.step.Columns != nil {
+		l.UsedMap(table.Matched)
+		if len(table.Rows) != len(list.Rows) {
+			return bots.ListPage{}, l.Fail(ctx, "", fmt.Errorf("flow: %s shows %d rows with links but %d rows of cells", what, len(list.Rows), len(table.Rows)))
+		}
+		if len(list.Rows) > 0 && len(table.Headers) == 0 {
+			return bots.ListPage{}, l.Fail(ctx, "", fmt.Errorf("flow: %s: %w", what, l.Miss(l.step.Columns.Headers)))
+		}
+		for i, cells := range table.Rows {
+			if len(cells) != len(table.Headers) {
+				// Read by position, a value would sit under another
+				// column's header: no record of the page can be trusted.
+				return bots.ListPage{}, l.Fail(ctx, "", fmt.Errorf("flow: %s row %d has %d cells under %d headers: read by position, a value would shift into another's place",
+					what, i+1, len(cells), len(table.Headers)))
+			}
+		}
+	}
 	for i, row := range list.Rows {
 		if row.Text == "" || !sameOrigin(row.Href, l.S.Target.BaseURL) {
 			return bots.ListPage{}, l.Fail(ctx, "", fmt.Errorf("flow: %s row %d has no link on the portal", what, i+1))
 		}
 		list.Rows[i].Where = fmt.Sprintf("%s row %d", what, i+1)
+		if l.step.Columns != nil && !l.seen[row.Text] {
+			l.cols[row.Text] = &columnsRead{spec: l.step.Columns, headers: table.Headers, cells: table.Rows[i]}
+		}
 	}
 	return list, nil
 }
@@ -285,6 +332,35 @@ func (l *listRun) elsewhere(ctx context.Context, u string) bool {
 	a, err1 := url.Parse(now)
 	b, err2 := url.Parse(u)
 	return err1 == nil && err2 == nil && a.Path != b.Path
+}
+
+// rowRecords reports each row's record from its columns alone (a flow
+// without details), then counts the list page read.
+func (l *listRun) rowRecords(ctx context.Context, rows []bots.ListRow) error {
+	for _, row := range rows {
+		key := row.Text
+		if l.seen[key] {
+			continue
+		}
+		l.seen[key] = true
+		data, problems := (*detailsSpec)(nil).build(l.File, l.kind, key, nil, l.cols[key])
+		if kf := l.step.Columns.KeyField; kf != "" {
+			if m, ok := data.(map[string]any); ok {
+				m[kf] = key
+			}
+		}
+		delete(l.cols, key)
+		err := l.Rec.Observe(ctx, orchestrator.Observation{
+			Portal: l.S.Target.Portal, ExternalID: key, Kind: l.kind.Kind, Queue: l.queue(), Data: data, Problems: problems,
+		})
+		if err != nil {
+			return fmt.Errorf("flow: the record of %s: observe: %w", row.Where, err)
+		}
+	}
+	if err := l.Rec.PageRead(ctx); err != nil {
+		return fmt.Errorf("flow: %w", err)
+	}
+	return nil
 }
 
 // badRows reports the rows whose key cannot identify a record
