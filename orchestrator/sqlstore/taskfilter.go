@@ -99,7 +99,10 @@ func (s *Store) taskWhere(ctx context.Context, f orchestrator.TaskFilter) (taskS
 const selectiveMaxDefault = 1000
 
 // selectiveIndex is the open-task index led by an equality filter of f
-// (reason, else payer) on SQLite, or "".
+// (reason, else payer, else assignee) on SQLite, or "". A person's own
+// tasks ("My work", sorted by deadline) are few: read through the
+// assignee index and sorted, not found by walking the deadline index past
+// everyone else's.
 func (s *Store) selectiveIndex(f orchestrator.TaskFilter, q taskSQL) string {
 	if q.index == "" || !q.onlyOpen {
 		return ""
@@ -109,6 +112,8 @@ func (s *Store) selectiveIndex(f orchestrator.TaskFilter, q taskSQL) string {
 		return "human_tasks_open_reason"
 	case f.Payer != "":
 		return "human_tasks_open_payer"
+	case f.Assignee != "":
+		return "human_tasks_open_assignee"
 	}
 	return ""
 }
