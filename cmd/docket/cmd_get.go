@@ -21,6 +21,7 @@ type getOptions struct {
 	status string
 	queue  string
 	limit  int
+	bots   map[string]orchestrator.Bot // the configured bots, to tell a run's error in words
 }
 
 // A listing as docket get prints it: JSON records, and table rows.
@@ -61,6 +62,7 @@ and queue, never the portal record's data.`,
 				if err != nil {
 					return err
 				}
+				o.bots = cfg.bots()
 				l, err := list(cmd.Context(), st, *o)
 				if err != nil {
 					return err

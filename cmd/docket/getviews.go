@@ -120,7 +120,7 @@ func getRuns(ctx context.Context, st orchestrator.Store, o getOptions) (listing,
 			took = d.Round(100 * time.Millisecond).String()
 		}
 		l.rows = append(l.rows, []string{cell(r.ID, 48), cell(r.Bot, 24), string(r.Status), strconv.Itoa(r.Attempts),
-			strconv.Itoa(r.Records), when(r.QueuedAt), took, cell(failureText(r.Error), 60)})
+			strconv.Itoa(r.Records), when(r.QueuedAt), took, cell(orchestrator.RunErrorWords(o.bots[r.Bot], r.Error), 60)})
 	}
 	l.records = views
 	return l, nil
