@@ -214,3 +214,53 @@ func TestInboxListShowsSortFacetsAndGrammar(t *testing.T) {
 		t.Errorf("a reason the data lacks is not shown as chosen")
 	}
 }
+
+// TestNextTaskKeepsToMyQueues: a member of a queue is sent to that
+// queue's unclaimed tasks (the billing task, though coding's are due
+// first); someone in no queue's member list gets the earliest of all.
+func TestNextTaskKeepsToMyQueues(t *testing.T) {
+	t.Parallel()
+	qs := orchestrator.DefaultQueues()
+	for i := range qs {
+		if qs[i].Name == orchestrator.QueueBilling {
+			qs[i].Members = []string{"staff2"}
+		}
+	}
+	queues, err := orchestrator.NewQueues(nil, qs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(c *Config) {
+		svc, err := orchestrator.NewTaskService(orchestrator.TaskServiceConfig{Store: c.Store, Queues: queues, WriteBack: &fakeWriteBack{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Tasks = svc
+	})
+	ctx := context.Background()
+	billing := e.tasks[5]
+	if billing.Queue != orchestrator.QueueBilling {
+		t.Fatalf("fixture: task 5 is in %s", billing.Queue)
+	}
+	got, ok, err := e.srv.NextTask(ctx, "staff2")
+	if err != nil || !ok || got.ID != billing.ID {
+		t.Fatalf("staff2 (billing member): next %d %v %v, want the billing task %d", got.ID, ok, err, billing.ID)
+	}
+	got, ok, err = e.srv.NextTask(ctx, "staff")
+	if err != nil || !ok || got.ID != e.tasks[0].ID {
+		t.Fatalf("staff (no queue): next %d %v %v, want task %d", got.ID, ok, err, e.tasks[0].ID)
+	}
+	// An escalated task nobody holds counts as unclaimed; one held does not.
+	if _, err := e.svc.Escalate(ctx, billing.ID, 0, "system", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, _ := e.srv.NextTask(ctx, "staff2"); !ok || got.ID != billing.ID {
+		t.Fatalf("escalated, unheld: next %d %v", got.ID, ok)
+	}
+	if _, err := e.svc.Assign(ctx, billing.ID, 0, "staff", "supervisor"); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, _ := e.srv.NextTask(ctx, "staff2"); ok {
+		t.Fatalf("nothing unclaimed in billing, yet next is %d", got.ID)
+	}
+}
