@@ -15,8 +15,8 @@ const (
 	// VariantCards: a consent banner that blocks clicks until accepted
 	// and a facility picker after sign-in; the worklist as cards with a
 	// "Load more" button; the detail in a modal dialog on the list page,
-	// as definition lists with one group per hold reason (a missing
-	// field is left out of its group).
+	// as definition lists (each dt/dd pair in a div, as HTML allows) with
+	// one group per hold reason (a missing field is left out of its group).
 	VariantCards = "cards"
 	// VariantFrames: an accept-terms page after sign-in; the worklist in
 	// an iframe nested in an iframe, a table with a numbered pager;

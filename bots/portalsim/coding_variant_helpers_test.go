@@ -59,7 +59,8 @@ func attr(n *html.Node, name string) string {
 }
 
 // dlPairs reads a definition list: each dt with the dd elements that follow
-// it up to the next dt. A dt without a dd is reported with ok false.
+// it up to the next dt, looking into the div elements HTML allows around
+// each group. A dt without a dd is reported with ok false.
 type dlPair struct {
 	label, value string
 	ok           bool
@@ -67,7 +68,17 @@ type dlPair struct {
 
 func dlPairs(dl *html.Node) []dlPair {
 	var out []dlPair
+	var kids []*html.Node
 	for c := dl.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.Data == "div" {
+			for g := c.FirstChild; g != nil; g = g.NextSibling {
+				kids = append(kids, g)
+			}
+			continue
+		}
+		kids = append(kids, c)
+	}
+	for _, c := range kids {
 		if c.Type != html.ElementNode {
 			continue
 		}
