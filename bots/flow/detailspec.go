@@ -25,9 +25,10 @@ type detailsSpec struct {
 
 // sectionSpec is one section of a detail page; exactly one of its kinds.
 type sectionSpec struct {
-	Pairs *pairsSpec `yaml:"pairs"`
-	Table *tableSpec `yaml:"table"`
-	Items *itemsSpec `yaml:"items"`
+	Pairs  *pairsSpec  `yaml:"pairs"`
+	Table  *tableSpec  `yaml:"table"`
+	Items  *itemsSpec  `yaml:"items"`
+	Groups *groupsSpec `yaml:"groups"`
 }
 
 // pairsSpec reads label/value pairs (a kv table, a definition list):
@@ -66,6 +67,7 @@ type sectionRead struct {
 	Headers []string
 	Cells   [][]string
 	Items   []string
+	Groups  [][][2]string // groups: each block's pairs
 }
 
 // Problems besides the field parsers' own rules.
@@ -115,8 +117,12 @@ func (d *detailsSpec) check(c *Check, read map[string]bool) {
 			}
 			read[it.Into] = true
 		}
+		if g := s.Groups; g != nil {
+			n++
+			g.check(c, kind, where, read)
+		}
 		if n != 1 {
-			c.Errorf("%s: want exactly one of pairs, table, items", where)
+			c.Errorf("%s: want exactly one of pairs, table, items, groups", where)
 		}
 	}
 	for _, f := range kind.Fields {
@@ -209,6 +215,8 @@ func (d *detailsSpec) read(p *bots.HTMLPage) []sectionRead {
 			out[i] = r
 		case s.Items != nil:
 			out[i] = sectionRead{Present: true, Items: bots.Texts(p.Require(s.Items.Items))}
+		case s.Groups != nil:
+			out[i] = s.Groups.read(p)
 		}
 	}
 	return out

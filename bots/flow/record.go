@@ -102,6 +102,8 @@ func (d *detailsSpec) build(f *selectors.File, kind orchestrator.RecordKind, key
 			if len(list) > 0 {
 				root[s.Items.Into] = list
 			}
+		case s.Groups != nil:
+			root[s.Groups.Into] = s.Groups.build(f, r, extra, &problems)
 		}
 	}
 	return finishRecord(kind, d.KeyField, key, root, extra, problems)

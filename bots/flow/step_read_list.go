@@ -35,6 +35,11 @@ type readListStep struct {
 	Error    string `yaml:"error"`
 	Count    string `yaml:"count"`
 	MaxPages int    `yaml:"max_pages"`
+	// PageURL and Pages page a list that has no next control: the address
+	// of page N (a template seeing vars.page) and the element that says
+	// how many pages there are ("Page 2 of 4"). See step_read_list_pages.go.
+	PageURL string `yaml:"page_url"`
+	Pages   string `yaml:"pages"`
 	// Noun names the list in messages ("worklist page 2 row 7"); default
 	// "list". Messages never show a row's text (it may be PHI).
 	Noun    string       `yaml:"noun"`
@@ -48,6 +53,7 @@ func (s *readListStep) Check(c *Check) {
 	c.Required("rows", s.Rows)
 	c.Required("link", s.Link)
 	c.Element(s.Rows, s.Link, s.Next, s.Empty, s.Error, s.Count)
+	s.checkPageURL(c)
 	if s.MaxPages < 0 {
 		c.Errorf("max_pages is negative")
 	}
@@ -114,6 +120,11 @@ func (l *listRun) first(ctx context.Context) (string, error) {
 	if start, err := l.Start(); err == nil && !strings.HasPrefix(u, "http") {
 		u = start
 	}
+	return l.sized(u)
+}
+
+// sized sets the layout's page size parameter on a list address.
+func (l *listRun) sized(u string) (string, error) {
 	ps := l.Pack.Settings[l.File.Version].PageSize
 	if ps == nil || l.bot.cfg.PageSize < 0 {
 		return u, nil
@@ -150,6 +161,11 @@ func (l *listRun) do(ctx context.Context) error {
 		list, err := l.readPage(ctx, pageNo, next)
 		if err != nil {
 			return err
+		}
+		if list.Next == "" && l.step.PageURL != "" {
+			if list.Next, err = l.nextByNumber(ctx, pageNo); err != nil {
+				return err
+			}
 		}
 		if err := l.finish(ctx, ahead); err != nil {
 			return err

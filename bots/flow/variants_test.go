@@ -123,3 +123,74 @@ func TestShiftedGroupFailsClosed(t *testing.T) {
 		})
 	}
 }
+
+func TestPagedVariantPack(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Variant: portalsim.VariantPaged, Accounts: 34, PageSize: 10}, nil)
+	rec, err := runBot(t, variantBot(t, "paged"), fx.target, 0)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	checkEveryRecord(t, rec, fx.portal.Accounts())
+	if rec.Pages != 4 {
+		t.Errorf("%d list pages read, want 4", rec.Pages)
+	}
+}
+
+func TestPagedVariantFailsClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		silent portalsim.SilentFaults
+		reason string
+		step   time.Duration
+	}{
+		{"end early", portalsim.SilentFaults{EndEarly: 13}, "says it holds 34 records, but the run read 13", 0},
+		{"count extra", portalsim.SilentFaults{CountExtra: 5}, "says it holds 39 records, but the run read 34", 0},
+		{"broken page url", portalsim.SilentFaults{BrokenNext: true}, "worklist page 2 answered HTTP 404", 0},
+		{"survey", portalsim.SilentFaults{Survey: true}, "unexpected page", 3 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t, portalsim.Config{Variant: portalsim.VariantPaged, Accounts: 34, PageSize: 10, Silent: tc.silent}, nil)
+			rec, err := runBot(t, variantBot(t, "paged"), fx.target, tc.step)
+			t.Logf("failed closed: %v", err)
+			failsClosed(t, rec, err, tc.reason)
+		})
+	}
+}
+
+// TestPagedVariantShiftedDefinitions: with ShiftedGroup the definition
+// lists keep a physician's label without its value; read by label the
+// physician stays missing and every record is exact.
+func TestPagedVariantShiftedDefinitions(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Variant: portalsim.VariantPaged, Accounts: 34, PageSize: 10,
+		Silent: portalsim.SilentFaults{ShiftedGroup: true}}, nil)
+	rec, err := runBot(t, variantBot(t, "paged"), fx.target, 0)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	checkEveryRecord(t, rec, fx.portal.Accounts())
+}
+
+// TestVariantPacksLint: the variant packs pass lint, and lint names a
+// page_url without its pages element.
+func TestVariantPacksLint(t *testing.T) {
+	for _, name := range []string{"frames", "paged"} {
+		if f := Lint(variantPack(t, name)); len(f) != 0 {
+			t.Errorf("pack %s: %v", name, f)
+		}
+	}
+	p := variantPack(t, "paged")
+	for _, fl := range p.Flows {
+		for _, e := range fl.Steps {
+			if rl, ok := e.Step.(*readListStep); ok {
+				rl.Pages = ""
+			}
+		}
+	}
+	found := false
+	for _, f := range Lint(p) {
+		found = found || strings.Contains(f.Msg, "page_url and pages go together")
+	}
+	if !found {
+		t.Errorf("lint does not name a page_url without pages: %v", Lint(p))
+	}
+}
