@@ -20,6 +20,7 @@ type detailPage struct {
 	Sections   []sectionRead
 	Misses     []string
 	Matched    map[string]int
+	Shifted    string // a repeated group's row that does not line up (detailsSpec.shifted)
 }
 
 // prefetch is one list page's detail pages, fetched and read in the
@@ -120,6 +121,8 @@ func (l *listRun) readRecords(ctx context.Context, rows []bots.ListRow, pages []
 				retry = append(retry, row)
 			case d.Status >= 400:
 				return l.failOnDetail(ctx, row, d.URL, fmt.Errorf("flow: the detail page of %s answered HTTP %d", row.Where, d.Status))
+			case d.Shifted != "":
+				return l.failOnDetail(ctx, row, d.URL, fmt.Errorf("flow: the detail page of %s: %s", row.Where, d.Shifted))
 			default:
 				if err := l.record(ctx, row, d); err != nil {
 					return err
@@ -185,6 +188,7 @@ func (l *listRun) readDetail(f bots.Fetched) (detailPage, error) {
 	}
 	d.HTML = f.Body
 	d.Sections = l.step.Details.read(p)
+	d.Shifted = l.step.Details.shifted(d.Sections)
 	d.Matched, d.Misses = p.Matched, p.Misses
 	return d, nil
 }

@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -89,48 +88,6 @@ func TestFramesVariantPack(t *testing.T) {
 	}
 }
 
-// TestFramesVariantShiftedRows: hold reason rows that leave out an empty
-// physician's cell are not read by position: each such row is flagged on
-// its record (problemShiftedRow) and read as nothing; every other row is
-// exact.
-func TestFramesVariantShiftedRows(t *testing.T) {
-	fx := newFixture(t, portalsim.Config{Variant: portalsim.VariantFrames, Accounts: 34, PageSize: 10,
-		Silent: portalsim.SilentFaults{ShiftedGroup: true}}, nil)
-	rec, err := runBot(t, variantBot(t, "frames"), fx.target, 0)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	truth := fx.portal.Accounts()
-	if len(rec.Obs) != len(truth) {
-		t.Fatalf("observed %d accounts, portal has %d", len(rec.Obs), len(truth))
-	}
-	shifted := 0
-	for i, a := range truth {
-		o := rec.Obs[i]
-		got, w := o.Data.(orchestrator.CodingHold), want(a)
-		flagged := map[string]bool{}
-		for _, p := range o.Problems {
-			flagged[p.Field+": "+p.Problem] = true
-		}
-		for n, r := range a.HoldReasons {
-			key := fmt.Sprintf("hold_reasons[%d]: %s", n, problemShiftedRow)
-			if r.Physician == "" {
-				shifted++
-				if !flagged[key] || got.HoldReasons[n] != (orchestrator.HoldReason{}) {
-					t.Errorf("account %s reason %d without a physician: read %+v, flagged %v", a.Number, n, got.HoldReasons[n], flagged[key])
-				}
-				continue
-			}
-			if flagged[key] || got.HoldReasons[n] != w.HoldReasons[n] {
-				t.Errorf("account %s reason %d: got %+v, want %+v", a.Number, n, got.HoldReasons[n], w.HoldReasons[n])
-			}
-		}
-	}
-	if shifted == 0 {
-		t.Fatal("no hold reason without a physician: the fault was not exercised")
-	}
-}
-
 func TestFramesVariantFailsClosed(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -141,6 +98,7 @@ func TestFramesVariantFailsClosed(t *testing.T) {
 		{"end early", portalsim.SilentFaults{EndEarly: 13}, "says it holds 34 records, but the run read 13", 0},
 		{"count extra", portalsim.SilentFaults{CountExtra: 5}, "says it holds 39 records, but the run read 34", 0},
 		{"broken next", portalsim.SilentFaults{BrokenNext: true}, "HTTP 404", 0},
+		{"shifted group", portalsim.SilentFaults{ShiftedGroup: true}, "shift", 0},
 		{"survey", portalsim.SilentFaults{Survey: true}, "unexpected page", 3 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,6 +106,20 @@ func TestFramesVariantFailsClosed(t *testing.T) {
 			rec, err := runBot(t, variantBot(t, "frames"), fx.target, tc.step)
 			t.Logf("failed closed: %v", err)
 			failsClosed(t, rec, err, tc.reason)
+		})
+	}
+}
+
+// TestShiftedGroupFailsClosed: the built-in pack on layouts v1 and v2,
+// whose hold reason rows leave out an empty physician's cell, fails the
+// run instead of reading the note as the physician.
+func TestShiftedGroupFailsClosed(t *testing.T) {
+	for _, layout := range []string{portalsim.LayoutV1, portalsim.LayoutV2} {
+		t.Run(layout, func(t *testing.T) {
+			fx := newFixture(t, portalsim.Config{Accounts: 30, Layout: layout, Silent: portalsim.SilentFaults{ShiftedGroup: true}}, nil)
+			rec, err := runBot(t, newBot(t), fx.target, 0)
+			t.Logf("failed closed: %v", err)
+			failsClosed(t, rec, err, "cells under 6 headers: read by position, a value would shift into another's place")
 		})
 	}
 }
