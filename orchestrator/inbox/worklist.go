@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/docket-rpa/docket/orchestrator"
 )
@@ -149,9 +150,10 @@ type bulkResult struct {
 const bulkAssignMax = 200
 
 // bulkAssign assigns the chosen tasks to one person, each through the task
-// service (one audited change per task, each checked on its own: a task
-// resolved meanwhile is refused and said so, the others still assigned),
-// and shows what became of each.
+// service (one audited change per task, each checked on its own against
+// the version the list showed: a task claimed or resolved meanwhile is
+// refused and said so, the others still assigned), and shows what became
+// of each.
 func (s *Server) bulkAssign(w http.ResponseWriter, r *http.Request, p *principal) {
 	if err := r.ParseForm(); err != nil {
 		s.renderList(w, r, p, http.StatusBadRequest, []bulkResult{{Error: "The form could not be read; try again."}})
@@ -172,12 +174,19 @@ func (s *Server) bulkAssign(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	var results []bulkResult
 	for _, raw := range ids {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
+		// "id:version": the version the supervisor saw, so a task that
+		// changed since (claimed, resolved) is refused and said so.
+		idText, verText, _ := strings.Cut(raw, ":")
+		id, err := strconv.ParseInt(idText, 10, 64)
+		var version int64
+		if err == nil && verText != "" {
+			version, err = strconv.ParseInt(verText, 10, 64)
+		}
+		if err != nil || id <= 0 || version < 0 {
 			results = append(results, bulkResult{Error: fmt.Sprintf("%q is not a task number", shownValue(raw))})
 			continue
 		}
-		t, err := s.doTask(r.Context(), p, id, actAssign, taskInput{User: user})
+		t, err := s.doTask(r.Context(), p, id, actAssign, taskInput{User: user, Version: version})
 		if err != nil {
 			if status, _ := statusFor(err); status == http.StatusInternalServerError {
 				s.fail(w, r, false, err)

@@ -113,16 +113,24 @@ func TestMyWorkNextClaimAndBulkAssign(t *testing.T) {
 	if !strings.Contains(body, `id="bulk-user"`) || !strings.Contains(body, `<option>staff2</option>`) || !strings.Contains(body, `form="bulk"`) {
 		t.Fatalf("supervisor's inbox has no bulk assignment")
 	}
+	// Task 1 is listed at version 1 but staff claimed it since: refused.
+	if !strings.Contains(body, `value="`+id(2)+`:1" form="bulk"`) {
+		t.Fatalf("the bulk checkbox does not carry the version the list shows")
+	}
 	resp, body = post(sup, "/inbox/assign", url.Values{"csrf_token": {supCSRF}, "user": {"staff2"}, "back": {"/inbox?queue=coding"},
-		"task": {id(2), id(4), id(5), "x"}})
+		"task": {id(2) + ":1", id(4), id(5), "x", id(1) + ":1"}})
 	results := html.UnescapeString(between(body, `id="results"`, "</ul>"))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(results, "Task #"+id(2)+"</a>: assigned to staff2") ||
 		!strings.Contains(results, "Task #"+id(5)+"</a>: assigned to staff2") ||
-		!strings.Contains(results, "Task #"+id(4)+"</a>: <bdi>cannot assign task "+id(4)) || !strings.Contains(results, `"x" is not a task number`) {
+		!strings.Contains(results, "Task #"+id(4)+"</a>: <bdi>cannot assign task "+id(4)) || !strings.Contains(results, `"x" is not a task number`) ||
+		!strings.Contains(results, "Task #"+id(1)+"</a>: <bdi>cannot assign task "+id(1)+": it was claimed by staff") {
 		t.Fatalf("bulk results: %d\n%s", resp.StatusCode, results)
 	}
 	if !strings.Contains(body, `name="queue" id="f-queue"`) || !strings.Contains(body, `<option selected>coding</option>`) {
 		t.Errorf("after the bulk action the list lost its filter")
+	}
+	if got, _ := e.store.Task(ctx, e.tasks[1].ID); got.Assignee != "staff" {
+		t.Errorf("a task claimed since the list was loaded was reassigned to %q", got.Assignee)
 	}
 	for _, i := range []int{2, 5} {
 		got, _ := e.store.Task(ctx, e.tasks[i].ID)
