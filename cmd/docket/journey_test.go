@@ -11,6 +11,7 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/input"
 )
 
 // TestJourneysInChromium is the workbench's acceptance: a real `docket
@@ -109,6 +110,19 @@ func staffJourney(t *testing.T, pp *person) {
 	pp.login("staff")
 	pp.look("land")
 	pp.readme("1-my-work")
+	pp.do("skip to the work with the keyboard", func(p *rod.Page) {
+		// The first Tab stop is the skip link; following it puts the next
+		// Tab inside main, not on the header's links.
+		p.KeyActions().Press(input.Tab).MustDo()
+		if got := p.MustEval(`() => document.activeElement.className + " " + document.activeElement.textContent`).String(); got != "skip Skip to main content" {
+			panic("the first Tab stop is " + got)
+		}
+		p.KeyActions().Press(input.Enter).MustDo()
+		p.KeyActions().Press(input.Tab).MustDo()
+		if in := p.MustEval(`() => !!document.activeElement.closest("main")`).Bool(); !in {
+			panic("after the skip link, Tab goes to " + p.MustEval(`() => document.activeElement.outerHTML.slice(0, 120)`).String())
+		}
+	})
 
 	var first string
 	pp.do("open an unassigned task from the inbox", func(p *rod.Page) {
