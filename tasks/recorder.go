@@ -94,14 +94,15 @@ func (r *recorder) start(ctx context.Context) {
 	wctx := context.WithoutCancel(ctx)
 	// One batch written and one waiting at most: a bot that reads faster
 	// than the store writes waits at its next flush.
-	r.batches, r.stopped = make(chan batch, 1), make(chan struct{})
+	ch := make(chan batch, 1)
+	r.batches, r.stopped = ch, make(chan struct{})
 	go func() {
 		defer close(r.stopped)
 		tick := time.NewTicker(r.wait / 4)
 		defer tick.Stop()
 		for {
 			select {
-			case b, ok := <-r.batches:
+			case b, ok := <-ch:
 				if !ok {
 					return
 				}
@@ -113,7 +114,7 @@ func (r *recorder) start(ctx context.Context) {
 					continue
 				}
 				r.mu.Lock()
-				due := len(r.batches) == 0 && len(r.buf) > 0 && r.now().Sub(r.oldest) >= r.wait
+				due := len(ch) == 0 && len(r.buf) > 0 && r.now().Sub(r.oldest) >= r.wait
 				var b batch
 				if due {
 					b = r.cut()
@@ -130,21 +131,17 @@ func (r *recorder) start(ctx context.Context) {
 }
 
 // drain writes what is buffered, ends the writer and returns the error
-// of any batch of the attempt that failed. Without start it writes in
-// the caller's goroutine.
+// of any batch of the attempt that failed.
 func (r *recorder) drain(ctx context.Context) error {
-	if r.batches == nil {
-		r.mu.Lock()
-		b := r.cut()
-		r.inFlight.Add(1)
-		r.mu.Unlock()
-		r.writeOne(ctx, b)
-		return r.err()
+	if r.batches != nil {
+		_ = r.flush(ctx)
+		r.sendMu.Lock()
+		close(r.batches)
+		r.batches = nil
+		r.sendMu.Unlock()
+		<-r.stopped
 	}
-	_ = r.flush(ctx)
-	close(r.batches)
-	<-r.stopped
-	r.batches = nil
+	_ = r.flush(ctx) // without a writer: in this goroutine
 	return r.err()
 }
 
@@ -178,6 +175,10 @@ func (r *recorder) flush(ctx context.Context) error {
 	b := r.cut()
 	r.inFlight.Add(1)
 	r.mu.Unlock()
+	if r.batches == nil { // no writer: not started, or drained
+		r.writeOne(ctx, b)
+		return r.err()
+	}
 	select {
 	case r.batches <- b:
 		return nil
@@ -200,6 +201,9 @@ func (r *recorder) flush(ctx context.Context) error {
 func (r *recorder) writeOne(ctx context.Context, b batch) {
 	defer r.inFlight.Done()
 	if r.err() != nil {
+		for _, sc := range b.caps { // no content write outlives the attempt
+			<-sc.done
+		}
 		return
 	}
 	if err := r.writeBatch(ctx, b.obs, b.caps, b.index); err != nil {

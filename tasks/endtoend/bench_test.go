@@ -16,7 +16,7 @@ import (
 // accountsDefault is each scenario's job, split over its contexts'
 // portals: 16 scenarios of 4–6 runs each stay within about 4 minutes
 // here. DOCKET_BENCH_ACCOUNTS sets another size.
-const accountsDefault = 300
+const accountsDefault = 200
 
 func accounts(b *testing.B) int {
 	if v := os.Getenv("DOCKET_BENCH_ACCOUNTS"); v != "" {

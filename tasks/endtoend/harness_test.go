@@ -15,13 +15,13 @@ import (
 
 	"github.com/docket-rpa/docket/bots"
 	"github.com/docket-rpa/docket/bots/codingholds"
+	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/portalsim"
 	"github.com/docket-rpa/docket/monitoring"
 	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/orchestrator/evidence"
 	"github.com/docket-rpa/docket/orchestrator/rules"
 	"github.com/docket-rpa/docket/orchestrator/sqlstore"
-	"github.com/docket-rpa/docket/selectors"
 	"github.com/docket-rpa/docket/tasks"
 	"github.com/hibiken/asynq"
 	_ "github.com/jackc/pgx/v5/stdlib" // drops the benchmark's schema
@@ -93,7 +93,7 @@ func startPortals(b *testing.B, total, n int, latency time.Duration) []portal {
 
 func newBot(b *testing.B) bots.Bot {
 	b.Helper()
-	layouts, err := selectors.LoadLayouts("coding-worklist")
+	layouts, err := packs.Layouts("coding-worklist")
 	if err != nil {
 		b.Fatal(err)
 	}
