@@ -245,6 +245,7 @@ func newSystem(b *testing.B, db string, bot bots.Bot, pool *bots.Pool, portals [
 type runs struct {
 	took                       time.Duration
 	created, updated, unchange int
+	tasks                      int // open human tasks after the round
 }
 
 // run runs every portal's bot once through the task runner, concurrently,
@@ -278,6 +279,11 @@ func (s system) run(b *testing.B, round string) runs {
 		out.updated += r.Updated
 		out.unchange += r.Unchanged
 	}
+	n, err := s.store.CountTasks(ctx, orchestrator.TaskFilter{Open: true}, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out.tasks = n
 	return out
 }
 
