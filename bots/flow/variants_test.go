@@ -31,9 +31,13 @@ func variantPack(t *testing.T, name string) *Pack {
 	return nil
 }
 
-func variantBot(t *testing.T, pack string) *Bot {
+func variantBot(t *testing.T, pack string, flow ...string) *Bot {
 	t.Helper()
-	b, err := New(Config{Pack: variantPack(t, pack), Flow: "coding-holds", Backoff: 5 * time.Millisecond, PageSize: -1})
+	name := "coding-holds"
+	if len(flow) > 0 {
+		name = flow[0]
+	}
+	b, err := New(Config{Pack: variantPack(t, pack), Flow: name, Backoff: 5 * time.Millisecond, PageSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +172,25 @@ func TestPagedVariantShiftedDefinitions(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	checkEveryRecord(t, rec, fx.portal.Accounts())
+}
+
+// TestExportCrossCheck: the paged variant read without its count, then
+// cross-checked against the worklist's CSV export: a whole list passes
+// with every record exact; a list that stops early, which no count on the
+// page betrays here, fails the run closed.
+func TestExportCrossCheck(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Variant: portalsim.VariantPaged, Accounts: 34, PageSize: 10}, nil)
+	rec, err := runBot(t, variantBot(t, "paged", "coding-holds-export"), fx.target, 0)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	checkEveryRecord(t, rec, fx.portal.Accounts())
+
+	fx = newFixture(t, portalsim.Config{Variant: portalsim.VariantPaged, Accounts: 34, PageSize: 10,
+		Silent: portalsim.SilentFaults{EndEarly: 13}}, nil)
+	rec, err = runBot(t, variantBot(t, "paged", "coding-holds-export"), fx.target, 0)
+	t.Logf("failed closed: %v", err)
+	failsClosed(t, rec, err, "the export lists 34 records, 21 of which the run did not read")
 }
 
 // TestVariantPacksLint: the variant packs pass lint, and lint names a
