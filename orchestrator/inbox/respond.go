@@ -89,6 +89,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, api bool, err erro
 		writeJSONError(w, status, code, msg)
 		return
 	}
+	if status == http.StatusNotFound {
+		msg = notFoundMessage(r)
+	}
 	s.renderStatus(w, r, nil, status, msg)
 }
 

@@ -3,6 +3,8 @@ package inbox
 import (
 	"context"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 )
 
 // principalKey carries the request's principal, so pages rendered outside
@@ -74,6 +76,25 @@ func newStatusHelp(status int, p *principal) statusHelp {
 		h.Links = append(h.Links, statusLink{"/", "Go to the overview"})
 	}
 	return h
+}
+
+// notFoundMessage says what a page could not find, in words: the store's
+// "view task 9: task 9: not found" is for the log and the API.
+func notFoundMessage(r *http.Request) string {
+	id := r.PathValue("id")
+	if utf8.RuneCountInString(id) > 40 {
+		id = string([]rune(id)[:40]) + "…"
+	}
+	switch {
+	case id == "":
+	case strings.HasPrefix(r.Pattern, "GET /tasks/"), strings.HasPrefix(r.Pattern, "POST /tasks/"):
+		return "There is no task " + id + "."
+	case strings.HasPrefix(r.Pattern, "GET /runs/"):
+		return "There is no run " + id + "."
+	case strings.HasPrefix(r.Pattern, "GET /evidence/"):
+		return "There is no evidence record " + id + "."
+	}
+	return "There is nothing at this address."
 }
 
 // notFound answers every GET for an address no route has: a page with the

@@ -23,8 +23,8 @@ func TestStatusPagesKeepTheNavigation(t *testing.T) {
 	}{
 		{"staff", "/no-such-page", http.StatusNotFound, []string{"<h1>Page not found</h1>", "There is no page at this address.", `href="/inbox"`, `<nav aria-label="Main">`, `id="logout"`}},
 		{"viewer", "/inbox", http.StatusForbidden, []string{"<h1>Not allowed</h1>", "your role (viewer) may not do this; it needs staff", `<nav aria-label="Main">`, "Go to the overview"}},
-		{"staff", "/tasks/999999", http.StatusNotFound, []string{"<h1>Page not found</h1>", `<nav aria-label="Main">`, "Go to the inbox"}},
-		{"viewer", "/runs/no-such-run", http.StatusNotFound, []string{`<nav aria-label="Main">`, `href="/bots"`}},
+		{"staff", "/tasks/999999", http.StatusNotFound, []string{"<h1>Page not found</h1>", "There is no task 999999.", `<nav aria-label="Main">`, "Go to the inbox"}},
+		{"viewer", "/runs/no-such-run", http.StatusNotFound, []string{"There is no run no-such-run.", `<nav aria-label="Main">`, `href="/bots"`}},
 	}
 	for _, c := range cases {
 		status, body := e.getAs(t, c.who, "session", c.path)
@@ -35,6 +35,9 @@ func TestStatusPagesKeepTheNavigation(t *testing.T) {
 			if !strings.Contains(body, w) {
 				t.Errorf("GET %s as %s: the page lacks %q:\n%s", c.path, c.who, w, body)
 			}
+		}
+		if strings.Contains(body, ": not found") || strings.Contains(body, "view task") {
+			t.Errorf("GET %s as %s: the store's wording is shown", c.path, c.who)
 		}
 		if !strings.Contains(body, `<a class="skip" href="#main">`) || !strings.Contains(body, `<main id="main"`) {
 			t.Errorf("GET %s as %s: no skip link to main", c.path, c.who)
