@@ -107,7 +107,7 @@ func newBot(t *testing.T, files ...*selectors.File) *Bot {
 	return b
 }
 
-func runBot(t *testing.T, b *Bot, target bots.Target, stepTimeout time.Duration) (*memRecorder, error) {
+func runBot(t *testing.T, b bots.Bot, target bots.Target, stepTimeout time.Duration) (*memRecorder, error) {
 	t.Helper()
 	rec := &memRecorder{}
 	start := time.Now()

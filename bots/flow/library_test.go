@@ -165,3 +165,33 @@ func TestRunKeepsItsPackVersion(t *testing.T) {
 		t.Errorf("the next run records %q, want %s", got, VersionLabel("v1", after))
 	}
 }
+
+// TestNamedFindsAPackAddedLater: a bot configured for a flow no pack
+// holds fails its run with the reason; once the pack is copied into
+// packs_dir and reloaded, the same bot runs it, with no new bot made.
+func TestNamedFindsAPackAddedLater(t *testing.T) {
+	dir := t.TempDir()
+	lib, err := NewLibrary(LibraryConfig{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot := NewNamed(lib, "other-worklist/other-holds", Config{PageSize: -1})
+	fx := newFixture(t, portalsim.Config{Seed: 9, Accounts: 12, PageSize: 25}, nil)
+	if _, err := runBot(t, bot, fx.target, 0); err == nil || !strings.Contains(err.Error(), `no pack holds a flow "other-worklist/other-holds"`) {
+		t.Fatalf("Run before the pack = %v", err)
+	}
+	root := copyPack(t, dir, "other")
+	editFile(t, filepath.Join(root, "pack.yaml"), "name: coding-worklist", "name: other-worklist")
+	editFile(t, filepath.Join(root, "flows", "coding-holds.yaml"), "name: coding-holds", "name: other-holds")
+	if errs := lib.Reload(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	rec, err := runBot(t, bot, fx.target, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEveryAccountOnce(t, rec, fx.portal.Accounts())
+	if v := rec.Evidence[0].SelectorVersion; !strings.Contains(v, " pack other-worklist@") || rec.Evidence[0].Bot != "other-worklist/other-holds" {
+		t.Errorf("evidence of %s records %q", rec.Evidence[0].Bot, v)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/docket-rpa/docket/bots/flow"
 	"github.com/docket-rpa/docket/bots/packs"
 	"github.com/docket-rpa/docket/bots/writeback"
+	"github.com/docket-rpa/docket/orchestrator"
 	"github.com/docket-rpa/docket/selectors"
 )
 
@@ -13,9 +14,10 @@ import (
 // records in every pack of lib (by its name, and as pack/flow), and the
 // bots still written in Go (claim-scrubber, writeback). A flow bot takes
 // its pack's current version at the start of each run, so a reloaded
-// pack needs no new bot. Bots get every layout of their portal and use
+// pack needs no new bot; a configured bot whose flow no pack holds yet
+// finds it at each run (flow.Named). Bots get every layout of their portal and use
 // the one whose marker the portal shows.
-func botImpls(lib *flow.Library) (map[string]bots.Bot, error) {
+func botImpls(lib *flow.Library, configured map[string]orchestrator.Bot) (map[string]bots.Bot, error) {
 	impls := map[string]bots.Bot{}
 	for _, name := range lib.Names() {
 		p := lib.Pack(name)
@@ -55,6 +57,14 @@ func botImpls(lib *flow.Library) (map[string]bots.Bot, error) {
 	}
 	for _, b := range []bots.Bot{cs, wb} {
 		impls[b.Kind()] = b
+	}
+	// A configured bot of a kind no pack holds yet runs the flow of that
+	// name once a pack in packs_dir brings it (no restart): each run looks
+	// it up.
+	for _, b := range configured {
+		if _, ok := impls[b.Kind]; !ok {
+			impls[b.Kind] = flow.NewNamed(lib, b.Kind, flow.Config{})
+		}
 	}
 	return impls, nil
 }

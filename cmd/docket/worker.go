@@ -26,7 +26,7 @@ func (a *app) startWorker(ctx context.Context, st *sqlstore.Store, ev orchestrat
 	if err != nil {
 		return nil, err
 	}
-	impls, err := botImpls(lib)
+	impls, err := botImpls(lib, a.cfg.bots())
 	if err != nil {
 		return nil, err
 	}
