@@ -180,6 +180,10 @@ func TestInboxInChromium(t *testing.T) {
 		if !p.MustElement("#kbd-help").MustVisible() {
 			panic("? did not open the help")
 		}
+		p.Keyboard.MustType(input.Tab)
+		if id := p.MustEval(`() => document.activeElement.id`).Str(); id != "kbd-help-close" {
+			panic("Tab left the help dialog for " + id)
+		}
 		p.Keyboard.MustType(input.Escape)
 		if p.MustElement("#kbd-help").MustVisible() {
 			panic("Escape did not close the help")

@@ -71,6 +71,12 @@
 
   if (closer) {
     closer.addEventListener('click', function () { showHelp(false); });
+    // A click beside the box closes the help too.
+    help.addEventListener('click', function (e) {
+      if (e.target === help) {
+        showHelp(false);
+      }
+    });
   }
 
   // A row clicked (not on a control) becomes the selected one.
@@ -90,6 +96,10 @@
       if (e.key === 'Escape' || e.key === '?') {
         e.preventDefault();
         showHelp(false);
+      } else if (e.key === 'Tab') {
+        // The help is modal: its one control keeps the focus.
+        e.preventDefault();
+        closer.focus();
       }
       return;
     }
