@@ -40,6 +40,9 @@ type readListStep struct {
 	// how many pages there are ("Page 2 of 4"). See step_read_list_pages.go.
 	PageURL string `yaml:"page_url"`
 	Pages   string `yaml:"pages"`
+	// NextButton pages a list whose next control is a button without an
+	// address that swaps the rows in place. See step_read_list_click.go.
+	NextButton string `yaml:"next_button"`
 	// Noun names the list in messages ("worklist page 2 row 7"); default
 	// "list". Messages never show a row's text (it may be PHI).
 	Noun    string       `yaml:"noun"`
@@ -54,6 +57,7 @@ func (s *readListStep) Check(c *Check) {
 	c.Required("link", s.Link)
 	c.Element(s.Rows, s.Link, s.Next, s.Empty, s.Error, s.Count)
 	s.checkPageURL(c)
+	s.checkNextButton(c)
 	if s.MaxPages < 0 {
 		c.Errorf("max_pages is negative")
 	}
@@ -167,6 +171,11 @@ func (l *listRun) do(ctx context.Context) error {
 				return err
 			}
 		}
+		if list.Next == "" && l.step.NextButton != "" {
+			if list.Next, err = l.nextByClick(ctx, pageNo, list); err != nil {
+				return err
+			}
+		}
 		if err := l.finish(ctx, ahead); err != nil {
 			return err
 		}
@@ -210,8 +219,10 @@ func (l *listRun) do(ctx context.Context) error {
 // first, then the rows with their links and the next page's address.
 func (l *listRun) readPage(ctx context.Context, pageNo int, u string) (bots.ListPage, error) {
 	what := fmt.Sprintf("%s page %d", l.noun(), pageNo)
-	if err := l.openList(ctx, what, u); err != nil {
-		return bots.ListPage{}, l.Fail(ctx, "", fmt.Errorf("flow: %s: %w", what, err))
+	if !l.shownByClick(pageNo) {
+		if err := l.openList(ctx, what, u); err != nil {
+			return bots.ListPage{}, l.Fail(ctx, "", fmt.Errorf("flow: %s: %w", what, err))
+		}
 	}
 	if err := l.Screenshot(ctx, ""); err != nil {
 		return bots.ListPage{}, fmt.Errorf("flow: %s: %w", what, err)

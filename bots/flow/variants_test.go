@@ -193,10 +193,44 @@ func TestExportCrossCheck(t *testing.T) {
 	failsClosed(t, rec, err, "the export lists 34 records, 21 of which the run did not read")
 }
 
+func TestButtonsVariantPack(t *testing.T) {
+	fx := newFixture(t, portalsim.Config{Variant: portalsim.VariantButtons, Accounts: 34, PageSize: 10}, nil)
+	rec, err := runBot(t, variantBot(t, "buttons"), fx.target, 0)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	checkEveryRecord(t, rec, fx.portal.Accounts())
+	if rec.Pages != 4 {
+		t.Errorf("%d list pages read, want 4", rec.Pages)
+	}
+}
+
+func TestButtonsVariantFailsClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		silent portalsim.SilentFaults
+		reason string
+		step   time.Duration
+	}{
+		{"end early", portalsim.SilentFaults{EndEarly: 13}, "says it holds 34 records, but the run read 13", 0},
+		{"count extra", portalsim.SilentFaults{CountExtra: 5}, "says it holds 39 records, but the run read 34", 0},
+		{"broken next", portalsim.SilentFaults{BrokenNext: true}, "worklist page 2: the next control could not be followed", 3 * time.Second},
+		{"shifted group", portalsim.SilentFaults{ShiftedGroup: true}, "a value would shift into another's place", 0},
+		{"survey", portalsim.SilentFaults{Survey: true}, "unexpected page", 3 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t, portalsim.Config{Variant: portalsim.VariantButtons, Accounts: 34, PageSize: 10, Silent: tc.silent}, nil)
+			rec, err := runBot(t, variantBot(t, "buttons"), fx.target, tc.step)
+			t.Logf("failed closed: %v", err)
+			failsClosed(t, rec, err, tc.reason)
+		})
+	}
+}
+
 // TestVariantPacksLint: the variant packs pass lint, and lint names a
 // page_url without its pages element.
 func TestVariantPacksLint(t *testing.T) {
-	for _, name := range []string{"frames", "paged"} {
+	for _, name := range []string{"frames", "paged", "buttons"} {
 		if f := Lint(variantPack(t, name)); len(f) != 0 {
 			t.Errorf("pack %s: %v", name, f)
 		}
