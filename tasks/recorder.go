@@ -57,10 +57,11 @@ type recorder struct {
 	failed    error            // the first batch that failed
 	staging   chan struct{}    // bounds concurrent blob writes
 
-	batches  chan batch     // to the writer; nil before start and after drain
-	sendMu   sync.Mutex     // held from cutting a batch until the writer has it
-	inFlight sync.WaitGroup // batches handed to the writer and not yet written
-	stopped  chan struct{}  // closed when the writer has ended
+	batches  chan batch    // to the writer; nil before start and after drain
+	sendMu   sync.Mutex    // held from cutting a batch until the writer has it
+	inFlight int           // batches cut and not yet written; r.mu
+	written  *sync.Cond    // on r.mu: a batch was written (or given back)
+	stopped  chan struct{} // closed when the writer has ended
 }
 
 // batch is one cut of the buffer: observations and the captures of this
@@ -83,9 +84,11 @@ func newRecorder(run orchestrator.Run, store orchestrator.Store, in *orchestrato
 	// Counters are this attempt's; the store adds created and updated to
 	// what earlier attempts of the run recorded.
 	stager, _ := ev.(orchestrator.EvidenceStager)
-	return &recorder{run: run, store: store, intake: in, evidence: ev, stager: stager, policy: policy, metrics: m, now: now,
+	r := &recorder{run: run, store: store, intake: in, evidence: ev, stager: stager, policy: policy, metrics: m, now: now,
 		size: batchSizeDefault, wait: batchWaitDefault, capIndex: map[int64]int{}, resolved: map[int64]int64{},
 		staging: make(chan struct{}, stagingDefault)}
+	r.written = sync.NewCond(&r.mu)
+	return r
 }
 
 // start runs the writer until drain. Its writes outlive ctx's deadline:
@@ -118,7 +121,7 @@ func (r *recorder) start(ctx context.Context) {
 				var b batch
 				if due {
 					b = r.cut()
-					r.inFlight.Add(1)
+					r.inFlight++
 				}
 				r.mu.Unlock()
 				r.sendMu.Unlock()
@@ -173,7 +176,7 @@ func (r *recorder) flush(ctx context.Context) error {
 		return nil
 	}
 	b := r.cut()
-	r.inFlight.Add(1)
+	r.inFlight++
 	r.mu.Unlock()
 	if r.batches == nil { // no writer: not started, or drained
 		r.writeOne(ctx, b)
@@ -184,8 +187,9 @@ func (r *recorder) flush(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		// The bot's deadline passed; the records stay for drain.
-		r.inFlight.Done()
 		r.mu.Lock()
+		r.inFlight--
+		r.written.Broadcast()
 		r.buf, r.caps = append(b.obs, r.buf...), append(b.caps, r.caps...)
 		for prov, j := range r.capIndex {
 			b.index[prov] = j + len(b.caps)
@@ -199,7 +203,12 @@ func (r *recorder) flush(ctx context.Context) error {
 // writeOne writes b unless an earlier batch failed (the run fails; its
 // retry reads everything again).
 func (r *recorder) writeOne(ctx context.Context, b batch) {
-	defer r.inFlight.Done()
+	defer func() {
+		r.mu.Lock()
+		r.inFlight--
+		r.written.Broadcast()
+		r.mu.Unlock()
+	}()
 	if r.err() != nil {
 		for _, sc := range b.caps { // no content write outlives the attempt
 			<-sc.done
@@ -223,15 +232,13 @@ func (r *recorder) Observe(ctx context.Context, obs orchestrator.Observation) er
 			return fmt.Errorf("tasks: run %s: %w", r.run.ID, err)
 		}
 	}
-	if obs.EvidenceID < 0 {
-		r.mu.Lock()
-		_, pending := r.capIndex[obs.EvidenceID]
-		r.mu.Unlock()
-		if !pending { // captured before the last flush: wait for its record
-			r.inFlight.Wait()
+	r.mu.Lock()
+	if _, pending := r.capIndex[obs.EvidenceID]; obs.EvidenceID < 0 && !pending {
+		// Captured before the last flush: wait for its record.
+		for r.inFlight > 0 {
+			r.written.Wait()
 		}
 	}
-	r.mu.Lock()
 	if r.failed != nil {
 		r.mu.Unlock()
 		return r.failed

@@ -164,11 +164,19 @@ type pagedBot struct {
 func (b *pagedBot) Kind() string { return "paged" }
 
 func (b *pagedBot) Run(ctx context.Context, s *bots.Session, rec bots.Recorder) error {
+	// Every record refers to one capture made before the first page, so
+	// later batches refer to a record an earlier batch wrote.
+	list, err := rec.Capture(ctx, orchestrator.EvidenceCapture{Kind: orchestrator.EvidenceDOM, MediaType: "text/html",
+		Content: []byte("<table>the worklist</table>"), URL: s.Target.BaseURL + "/worklist"})
+	if err != nil {
+		return err
+	}
 	for p := range b.pages {
 		for i := range b.perPage {
 			n := p*b.perPage + i
 			o := orchestrator.Observation{Portal: s.Target.Portal, ExternalID: fmt.Sprintf("G%04d", n),
-				Kind: orchestrator.KindCodingHold, Queue: orchestrator.QueueCoding, Data: orchestrator.CodingHold{AccountNumber: fmt.Sprintf("G%04d", n)}}
+				Kind: orchestrator.KindCodingHold, Queue: orchestrator.QueueCoding, EvidenceID: list.ID,
+				Data: orchestrator.CodingHold{AccountNumber: fmt.Sprintf("G%04d", n)}}
 			if n == b.bad {
 				o.Queue = ""
 			}
@@ -236,5 +244,28 @@ func TestInvalidRecordMidPage(t *testing.T) {
 	run, err := f.store.Run(context.Background(), "paged@1")
 	if err != nil || run.Records != 14 || run.Status == orchestrator.RunSucceeded || !strings.Contains(run.Error, "has no queue") {
 		t.Fatalf("run %+v, %v", run, err)
+	}
+}
+
+// Records of later batches may refer to evidence captured before an
+// earlier batch was written: they get its record's id.
+func TestEvidenceReferredAcrossBatches(t *testing.T) {
+	f := newFixture(t)
+	impl := &pagedBot{pages: 4, perPage: 10, bad: -1}
+	if err := <-handleInBackground(t, pagedRunner(t, f, f.store, impl), "paged", "paged@1"); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := f.store.RunEvidence(context.Background(), "paged@1")
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("evidence of the run: %+v, %v", recs, err)
+	}
+	items, err := f.store.Items(context.Background(), orchestrator.ItemFilter{Portal: "sim"})
+	if err != nil || len(items) != 40 {
+		t.Fatalf("%d items, %v", len(items), err)
+	}
+	for _, it := range items {
+		if it.EvidenceID != recs[0].ID {
+			t.Fatalf("item %s refers to evidence %d, want %d", it.ExternalID, it.EvidenceID, recs[0].ID)
+		}
 	}
 }
